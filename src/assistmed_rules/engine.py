@@ -1,0 +1,256 @@
+"""The engine: picks the regime for a contract, evaluates its compiled rules and obligations, returns a Verdict.
+
+>>> v = evaluate({
+...     "doctor": {"sector": "secteur_1", "specialty": "medecine_generale",
+...                "coordinated_practice": "msp", "activity": {"mt_patients_adult": 900}},
+...     "assistant": {"qualification": "cqp"},
+...     "contract": {"signature_date": "2020-03-01", "option": "1/2"},
+... })
+>>> v.status, v.regime
+('eligible', 'avenant7-2019')
+>>> evaluate({"doctor": {"sector": "secteur_2", "tariff_option": "aucune"}},
+...          on="2020-03-01").failed_rules
+['a7.secteur']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from operator import attrgetter
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from pydantic import ValidationError
+
+from .conditions import DATA_GAP, Context, Missing
+from .errors import InvalidCaseError, NoRegimeError
+from .models import Case
+from .rulebook import Regime, RuleBook, Template, default_rulebook
+from .verdict import Citation, Finding, ObligationStatus, Verdict
+
+UNKNOWN_TEXT = "inconnu"
+
+
+def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
+    """Return ``case`` as a :class:`Case`, validating a plain mapping; :class:`InvalidCaseError` if invalid."""
+    if isinstance(case, Case):
+        return case
+    if not isinstance(case, Mapping):
+        raise InvalidCaseError(
+            [{"field": "<case>", "message": f"expected a Case or a JSON object (dict); got {type(case).__name__}",
+              "input": None}], where,
+        )
+    try:
+        return Case.model_validate(case)
+    except ValidationError as exc:
+        raise InvalidCaseError.from_pydantic(exc, where) from None
+
+
+def coerce_date(value: date | str | None, name: str = "on") -> date | None:
+    """Accept a date or an ISO string ``YYYY-MM-DD``."""
+    if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+        return value
+    if hasattr(value, "date"):  # a datetime
+        return value.date()  # type: ignore[union-attr]
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return UNKNOWN_TEXT
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,.0f}".replace(",", "\u202f") + " €"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, relativedelta):
+        parts = [(value.years, "an"), (value.months, "mois"), (value.days, "jour")]
+        return " ".join(f"{n} {unit}{'s' if n > 1 and unit != 'mois' else ''}" for n, unit in parts if n) or "0 jour"
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value))
+    return str(value)
+
+
+def render(template: Template, ctx: Context, regime: Regime) -> str:
+    out = []
+    for kind, text in template.parts:
+        if kind == "text":
+            out.append(text)
+        elif kind == "field":
+            out.append(_format(attrgetter(text)(ctx.case)))
+        else:
+            out.append(_format(regime.param(text, ctx.ref_date)))
+    return "".join(out)
+
+
+def _dedupe(items: Missing) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+class Evaluator:
+    """Evaluates cases against a :class:`RuleBook` (the shipped rules unless told otherwise)."""
+
+    def __init__(self, rules: RuleBook | None = None) -> None:
+        self.rules = rules if rules is not None else default_rulebook()
+
+    def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
+        case = coerce_case(case)
+        on_day = coerce_date(on)
+        signed = case.contract.signature_date
+        signature = signed or on_day or date.today()
+        on_day = on_day or signature
+        if signed is None:
+            case = case.model_copy(update={"contract": case.contract.model_copy(update={"signature_date": signature})})
+        try:
+            regime = self.rules.regime_for_signature(signature)
+        except NoRegimeError:
+            return self._no_regime(signature, on_day)
+        span = regime.new_contracts
+        reason = (
+            f"Contrat signé le {signature.isoformat()}" if signed else
+            f"Date de signature non renseignée : contrat supposé signé le {signature.isoformat()}"
+        ) + (f" ; le régime « {regime.short_title} » régit les contrats signés du {span.start.isoformat()}"
+             f" {'au ' + span.end.isoformat() if span.end else 'à ce jour'}.")
+        ctx = Context(case, signature, regime.param, regime.table_entry)
+        findings = [self._finding(rule, ctx, regime) for rule in regime.rules if rule.valid.contains(signature)]
+        outcomes = {f.outcome for f in findings}
+        status = "not_eligible" if "not_met" in outcomes else "undetermined" if "unknown" in outcomes else "eligible"
+        missing: list[str] = []
+        if status == "undetermined":
+            missing = _dedupe(tuple(m for f in findings if f.outcome == "unknown" for m in f.missing))
+        deciding = {"eligible": ("met",), "not_eligible": ("not_met",), "undetermined": ("unknown",)}[status]
+        obligations: list[ObligationStatus] = []
+        conditional: list[ObligationStatus] = []
+        if status != "not_eligible":
+            for ob in regime.obligations:
+                if not ob.valid.contains(signature):
+                    continue
+                applies = True if ob.applies_if is None else ob.applies_if.fn(ctx)[0]
+                if applies is False:
+                    continue
+                (obligations if applies else conditional).append(self._obligation(ob, ctx, regime, on_day))
+        return Verdict.model_construct(
+            status=status,
+            regime=regime.id,
+            regime_title=regime.title,
+            regime_reason=reason,
+            evaluated_on=on_day,
+            signature_date=signature,
+            findings=findings,
+            missing=[m for m in missing if not m.startswith(DATA_GAP)],
+            missing_data=[m[len(DATA_GAP):] for m in missing if m.startswith(DATA_GAP)],
+            obligations=obligations,
+            conditional_obligations=conditional,
+            uncertain_rules=[f.rule_id for f in findings if f.certainty == "uncertain" and f.outcome in deciding],
+        )
+
+    @staticmethod
+    def _finding(rule: Any, ctx: Context, regime: Regime) -> Finding:
+        applicable: bool | None = True
+        missing: Missing = ()
+        if rule.applies_if is not None:
+            applicable, missing = rule.applies_if.fn(ctx)
+        if applicable is False:
+            outcome, key = "met", "not_applicable"
+        else:
+            value, cond_missing = rule.condition.fn(ctx)
+            if value is True:
+                outcome, key, missing = "met", "met", ()
+            elif applicable is None:  # unknown whether the rule applies, and it is not met (or unknown)
+                outcome, key, missing = "unknown", "unknown", missing + cond_missing
+            elif value is False:
+                outcome, key, missing = "not_met", "not_met", ()
+            else:
+                outcome, key, missing = "unknown", "unknown", cond_missing
+        template = rule.messages.get(key)
+        if template is None:
+            message = (
+                f"Condition sans objet pour ce cas : {rule.title}." if key == "not_applicable" else
+                f"Impossible de conclure sur « {rule.title} » : renseigner "
+                + ", ".join(m.removeprefix(DATA_GAP) for m in _dedupe(missing)) + "."
+            )
+        else:
+            message = render(template, ctx, regime)
+        return Finding.model_construct(
+            rule_id=rule.id, title=rule.title, outcome=outcome, applicable=applicable, message=message,
+            citations=list(rule.citations), certainty=rule.certainty, note=rule.note, missing=_dedupe(missing),
+        )
+
+    @staticmethod
+    def _obligation(ob: Any, ctx: Context, regime: Regime, on: date) -> ObligationStatus:
+        start = attrgetter(ob.counted_from)(ctx.case)
+        delay = regime.param(ob.within, ctx.ref_date) if isinstance(ob.within, str) else ob.within
+        due = start + delay if start is not None and delay is not None else None
+        done = attrgetter(ob.done_on)(ctx.case)
+        if done is not None and done <= on:
+            state, met_on = "met", done
+        elif due is not None and on > due:
+            state, met_on = "overdue", None
+        else:
+            state, met_on = "pending", None
+        counted = f"{_format(delay)} après {ob.counted_from}" if delay is not None else (
+            f"délai non précisé par les sources, à compter de {ob.counted_from}")
+        return ObligationStatus.model_construct(
+            obligation_id=ob.id, title=ob.title, due_date=due, counted_from=counted, state=state, met_on=met_on,
+            consequence=ob.consequence, citations=list(ob.citations), certainty=ob.certainty, note=ob.note,
+        )
+
+    def _no_regime(self, signature: date, on: date) -> Verdict:
+        regimes = self.rules.regimes
+        before = [r for r in regimes if r.new_contracts.start > signature]
+        nearest = before[0] if before else regimes[-1]
+        if before and nearest is regimes[0]:
+            message = (f"Aucun régime d'aide à l'emploi d'un assistant médical ne s'applique à un contrat signé le"
+                       f" {signature.isoformat()} : le dispositif commence avec « {nearest.short_title} » pour les"
+                       f" contrats signés à partir du {nearest.new_contracts.start.isoformat()}.")
+        else:
+            message = (f"Aucun régime chargé ne régit un contrat signé le {signature.isoformat()}"
+                       f" (régimes chargés : {', '.join(r.id for r in regimes)}).")
+        finding = Finding.model_construct(
+            rule_id="regime.aucun", title="Régime applicable à la date de signature", outcome="not_met",
+            applicable=True, message=message, citations=list(nearest.citations), certainty="confirmed", note=None,
+            missing=[],
+        )
+        return Verdict.model_construct(
+            status="not_eligible", regime=None, regime_title=None, regime_reason=message, evaluated_on=on,
+            signature_date=signature, findings=[finding], missing=[], missing_data=[], obligations=[],
+            conditional_obligations=[], uncertain_rules=[],
+        )
+
+
+def evaluate(case: Case | Mapping[str, Any], on: date | str | None = None, *, rules: RuleBook | None = None) -> Verdict:
+    """Evaluate one case on a date and return its :class:`Verdict`.
+
+    ``case`` is a :class:`Case` or a plain dict as parsed from JSON. ``on`` is the evaluation date (a date
+    or ``"YYYY-MM-DD"``): obligations are judged on it, and a contract with no signature date is taken as
+    signed on it. Left out, it is the signature date, or today if that is unknown too. ``rules`` defaults
+    to the rule files shipped with the package.
+    """
+    evaluator = _DEFAULT if rules is None else Evaluator(rules)
+    return evaluator.evaluate(case, on)
+
+
+class _LazyDefault:
+    def __init__(self) -> None:
+        self._evaluator: Evaluator | None = None
+
+    def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None) -> Verdict:
+        if self._evaluator is None:
+            self._evaluator = Evaluator()
+        return self._evaluator.evaluate(case, on)
+
+
+_DEFAULT = _LazyDefault()
+
+__all__ = ["Citation", "Evaluator", "coerce_case", "evaluate"]

@@ -1,0 +1,263 @@
+"""Input models: the facts about a doctor, an assistant and a contract that the rules read.
+
+Every fact is optional unless the engine cannot work without it: a fact left out is *unknown*, and the
+engine never reads "unknown" as false. A rule that needs an unknown fact gives the finding "unknown" and
+names the fact in ``Verdict.missing``.
+
+>>> case = Case.model_validate({
+...     "doctor": {"sector": "secteur_1", "specialty": "medecine_generale"},
+...     "contract": {"option": "1/2"},
+... })
+>>> case.contract.option
+<ContractOption.etp_1_2: 'etp_1_2'>
+>>> case.doctor.rqth is None   # not given: unknown, not False
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any, Callable, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+
+from .nomenclature import SPECIALTY_BY_CODE, Specialty, normalise_departement
+
+E = TypeVar("E", bound=Enum)
+
+
+class Sector(str, Enum):
+    """Secteur conventionnel."""
+
+    secteur_1 = "secteur_1"
+    secteur_2 = "secteur_2"
+    non_conventionne = "non_conventionne"
+
+
+class TariffOption(str, Enum):
+    """Option de pratique tarifaire maîtrisée (secteur 2 only). OPTAM-CO was renamed OPTAM-ACO in 2024."""
+
+    aucune = "aucune"
+    optam = "optam"
+    optam_co = "optam_co"
+
+
+class Zone(str, Enum):
+    """Zonage of the doctor's place of practice (CSP art. L.1434-4): ZIP, ZAC or neither."""
+
+    zip = "zip"
+    zac = "zac"
+    hors_zonage = "hors_zonage"
+
+
+class CoordinatedPractice(str, Enum):
+    """Coordinated-practice organisation the doctor belongs to (exercice coordonné)."""
+
+    msp = "msp"
+    centre_de_sante = "centre_de_sante"
+    esp = "esp"
+    ess = "ess"
+    cpts = "cpts"
+    autre = "autre"
+    aucune = "aucune"
+
+
+class Qualification(str, Enum):
+    """The assistant's qualification at hiring: a State diploma (IDE, DEAS, DEAP), the CQP, or none."""
+
+    ide = "ide"
+    deas = "deas"
+    deap = "deap"
+    cqp = "cqp"
+    aucune = "aucune"
+
+
+class ContractOption(str, Enum):
+    """Option of the aid contract, in full-time equivalents (ETP) of assistant."""
+
+    etp_1_3 = "etp_1_3"
+    etp_1_2 = "etp_1_2"
+    etp_1 = "etp_1"
+    etp_1_5 = "etp_1_5"
+    etp_2 = "etp_2"
+
+
+_ALIASES: dict[type[Enum], dict[str, str]] = {
+    Sector: {"1": "secteur_1", "s1": "secteur_1", "2": "secteur_2", "s2": "secteur_2",
+             "3": "non_conventionne", "secteur_3": "non_conventionne", "nc": "non_conventionne"},
+    TariffOption: {"optam_aco": "optam_co", "optam-co": "optam_co", "optam-aco": "optam_co",
+                   "none": "aucune", "non": "aucune"},
+    Zone: {"hors_zone": "hors_zonage", "none": "hors_zonage"},
+    CoordinatedPractice: {"none": "aucune", "centre_sante": "centre_de_sante"},
+    Qualification: {"idea": "ide", "dei": "ide", "infirmier": "ide", "none": "aucune"},
+    ContractOption: {"1/3": "etp_1_3", "0.33": "etp_1_3", "1/2": "etp_1_2", "0.5": "etp_1_2",
+                     "1": "etp_1", "1.0": "etp_1", "1.5": "etp_1_5", "3/2": "etp_1_5",
+                     "2": "etp_2", "2.0": "etp_2"},
+}
+
+
+def suggest(value: str, accepted: list[str]) -> str:
+    """A "did you mean" hint for a value outside ``accepted`` (empty string when nothing is close)."""
+    close = difflib.get_close_matches(value, accepted, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _enum_coercer(enum_cls: type[E]) -> Callable[[Any], Any]:
+    aliases = _ALIASES.get(enum_cls, {})
+    accepted = [m.value for m in enum_cls]
+
+    def coerce(value: Any) -> Any:
+        if value is None or isinstance(value, enum_cls):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f"expected one of {', '.join(accepted)}; got {type(value).__name__}")
+        key = str(value).strip().lower().replace(" ", "_")
+        key = aliases.get(key, key)
+        if key in accepted:
+            return enum_cls(key)
+        raise ValueError(f"unknown value {value!r}{suggest(key, accepted)}; accepted: {', '.join(accepted)}")
+
+    return coerce
+
+
+def _specialty(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() in SPECIALTY_BY_CODE:
+        return SPECIALTY_BY_CODE[value.strip()]
+    return _enum_coercer(Specialty)(value)
+
+
+def _departement(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("expected a département code as a string, e.g. '75', '2A' or '974'")
+    return normalise_departement(str(value))
+
+
+SectorField = Annotated[Sector | None, BeforeValidator(_enum_coercer(Sector))]
+TariffOptionField = Annotated[TariffOption | None, BeforeValidator(_enum_coercer(TariffOption))]
+ZoneField = Annotated[Zone | None, BeforeValidator(_enum_coercer(Zone))]
+CoordinatedField = Annotated[CoordinatedPractice | None, BeforeValidator(_enum_coercer(CoordinatedPractice))]
+QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coercer(Qualification))]
+OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption))]
+SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty)]
+DepartementField = Annotated[str | None, BeforeValidator(_departement)]
+Count = Annotated[int | None, Field(ge=0, le=1_000_000)]
+
+#: Dates outside this window are refused as typing errors (the aid starts in 2019).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def _check_date_range(value: date | None) -> date | None:
+    if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
+        raise ValueError(f"date {value.isoformat()} is out of range: expected {EARLIEST_DATE} to {LATEST_DATE}")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value: Any) -> Any:
+        return _check_date_range(value) if isinstance(value, date) else value
+
+
+class Activity(_Model):
+    """The doctor's activity, as measured by the Assurance Maladie for the year before signature."""
+
+    mt_patients_adult: Count = Field(None, description="Patients aged 16 or more for whom the doctor is médecin traitant.")
+    mt_patients_child: Count = Field(None, description="Patients under 16 for whom the doctor is médecin traitant.")
+    file_active: Count = Field(None, description="Distinct patients seen at least once in the year (file active).")
+    percentile: float | None = Field(
+        None, ge=0, le=100, allow_inf_nan=False,
+        description="Position of the doctor's activity in the national distribution of the specialty (0-100).",
+    )
+    clinical_fee_share: float | None = Field(
+        None, ge=0, le=100, allow_inf_nan=False,
+        description="Share (%) of clinical fees in total fees over the 12 months before signature.",
+    )
+
+
+class Doctor(_Model):
+    """The médecin libéral applying for the aid."""
+
+    sector: SectorField = Field(None, description="Secteur conventionnel: secteur_1, secteur_2 or non_conventionne.")
+    tariff_option: TariffOptionField = Field(
+        None, description="Secteur 2 only: OPTAM, OPTAM-CO (OPTAM-ACO) or aucune."
+    )
+    specialty: SpecialtyField = Field(
+        None, description="Specialty, as a slug (e.g. medecine_generale) or the Assurance Maladie code (e.g. '01')."
+    )
+    departement: DepartementField = Field(None, description="Département of practice: 01-95, 2A, 2B, 971-974, 976.")
+    zone: ZoneField = Field(None, description="Zonage of the place of practice: zip, zac or hors_zonage.")
+    group_practice_doctors: int | None = Field(
+        None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
+    )
+    multi_site_msp: bool | None = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
+    group_practice_commitment: bool | None = Field(
+        None, description="Practising alone, commits to join a grouped practice."
+    )
+    coordinated_practice: CoordinatedField = Field(
+        None, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
+    )
+    coordinated_practice_commitment: bool | None = Field(
+        None, description="Not yet in a coordinated practice, commits to join one."
+    )
+    coordinated_practice_joined_on: date | None = Field(None, description="Date the doctor joined a coordinated practice.")
+    group_practice_joined_on: date | None = Field(None, description="Date the doctor joined a grouped practice.")
+    installation_date: date | None = Field(None, description="Date of the doctor's installation in liberal practice.")
+    new_installation: bool | None = Field(
+        None, description="Nouvel installé as the CPAM recognises it for the aid (the texts read do not define it)."
+    )
+    birth_date: date | None = None
+    rqth: bool | None = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
+    chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
+    mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
+    activity: Activity = Field(default_factory=Activity)
+
+    @field_validator("tariff_option", mode="after")
+    @classmethod
+    def _tariff_option_needs_secteur_2(cls, value: TariffOption | None, info: ValidationInfo) -> TariffOption | None:
+        sector = info.data.get("sector")
+        if value in (TariffOption.optam, TariffOption.optam_co) and sector in (
+            Sector.secteur_1, Sector.non_conventionne,
+        ):
+            raise ValueError(
+                f"{value.value!r} is an option of secteur_2 only; for a {sector.value} doctor"
+                " leave tariff_option out or set it to 'aucune'"
+            )
+        return value
+
+
+class Assistant(_Model):
+    """The assistant médical hired (or to be hired)."""
+
+    qualification: QualificationField = Field(None, description="At hiring: ide, deas, deap, cqp or aucune.")
+    hire_date: date | None = None
+    training_enrolled_on: date | None = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
+    qualified_on: date | None = Field(None, description="Date the CQP or the FAE certificate was obtained.")
+    was_practice_secretary: bool | None = Field(None, description="Already employed as the practice's secretary.")
+    secretary_replaced_on: date | None = Field(
+        None, description="Date the converted secretary post was refilled (or a télésecrétariat set up)."
+    )
+
+
+class Contract(_Model):
+    """The aid contract between the doctor and the CPAM."""
+
+    signature_date: date | None = Field(
+        None, description="Date of signature; left out, the contract is taken as signed on the evaluation date."
+    )
+    option: OptionField = Field(None, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1').")
+
+
+class Case(_Model):
+    """One doctor, one assistant, one contract: what the engine evaluates."""
+
+    doctor: Doctor = Field(default_factory=Doctor)
+    assistant: Assistant = Field(default_factory=Assistant)
+    contract: Contract = Field(default_factory=Contract)

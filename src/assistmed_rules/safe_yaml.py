@@ -1,0 +1,103 @@
+"""Reading YAML rule files as plain data, and nothing else.
+
+The reader is PyYAML's safe loader, narrowed further: no tag that constructs an object, no anchors or
+aliases (so no "billion laughs"), no duplicate keys, a maximum size and a maximum nesting depth. Nothing in
+a rule file is ever executed or evaluated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+from .errors import RuleFileError
+
+#: Largest rule file accepted, in bytes.
+MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of mappings and lists accepted in a rule file.
+MAX_NESTING = 64
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors, aliases, duplicate keys and excessive nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise yaml.MarkedYAMLError(
+                "while reading the file", None,
+                "aliases (*name) are not allowed in rule files: write the value out", event.start_mark,
+            )
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
+            raise yaml.MarkedYAMLError(
+                "while reading the file", None,
+                "anchors (&name) are not allowed in rule files: write each value out", event.start_mark,
+            )
+        if isinstance(event, CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_NESTING:
+                raise yaml.MarkedYAMLError(
+                    "while reading the file", None,
+                    f"nesting deeper than {MAX_NESTING} levels is not allowed", event.start_mark,
+                )
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise yaml.MarkedYAMLError(
+                    "while reading a mapping", node.start_mark, "a key must be a plain value", key_node.start_mark,
+                ) from None
+            if duplicate:
+                raise yaml.MarkedYAMLError(
+                    "while reading a mapping", node.start_mark,
+                    f"duplicate key {key!r}: each key may appear once", key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    """Parse ``text`` (the content of the file ``name``) as plain YAML data."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise RuleFileError(name, f"file is larger than {MAX_FILE_BYTES} bytes: split it or check it is a rule file")
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    except yaml.constructor.ConstructorError as exc:
+        raise RuleFileError(name, f"YAML tag not allowed (rule files hold plain data only): {exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(name, f"not valid YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2019-02-30
+        raise RuleFileError(name, f"invalid value: {exc}") from None
+    except RecursionError:
+        raise RuleFileError(name, "structure too deeply nested") from None
+
+
+def load_yaml_file(path: Path) -> Any:
+    """Read and parse a rule or data file, refusing it before reading if it is too large."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RuleFileError(str(path), f"cannot read the file: {exc.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise RuleFileError(str(path), f"file is larger than {MAX_FILE_BYTES} bytes: split it or check it is a rule file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(str(path), f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    return load_yaml_text(text, str(path))

@@ -1,0 +1,199 @@
+"""The schema of a rule file, as Pydantic models that refuse any key they do not know.
+
+A rule file holds one legal regime: its identity and dates, its sources, its dated parameters, its lookup
+tables, its eligibility rules and the obligations it puts on the doctor. Conditions are checked and
+compiled by :mod:`assistmed_rules.conditions`, not here; this module only fixes the shape of the file.
+See ``docs/rule-files.md`` for the reference of every key.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Certainty = Literal["confirmed", "uncertain"]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+URL_PATTERN = re.compile(r"^https?://[^\s]+$")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Certain(_Spec):
+    """Something whose certainty is stated: confirmed, or uncertain with a note saying why."""
+
+    certainty: Certainty = "confirmed"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _uncertain_needs_note(self) -> _Certain:
+        if self.certainty == "uncertain" and not (self.note and self.note.strip()):
+            raise ValueError("certainty 'uncertain' needs a 'note' saying what the sources disagree on or lack")
+        return self
+
+
+class SourceSpec(_Spec):
+    """A legal text or official page, cited by its key from rules and parameters."""
+
+    text: str = Field(min_length=3)
+    url: str
+    article: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not URL_PATTERN.match(value):
+            raise ValueError(f"url {value!r} is not an http(s) address")
+        return value
+
+
+class CitationSpec(_Spec):
+    """A citation: a ``source`` key (with an optional ``article``), or a full text/article/url."""
+
+    source: str | None = None
+    text: str | None = None
+    article: str | None = None
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> CitationSpec:
+        if self.source is None and (not self.text or not self.url):
+            raise ValueError("a citation needs either 'source' (a key of 'sources') or both 'text' and 'url'")
+        if self.url is not None and not URL_PATTERN.match(self.url):
+            raise ValueError(f"url {self.url!r} is not an http(s) address")
+        return self
+
+
+class PeriodSpec(_Spec):
+    """Dates of validity, both inclusive; ``until`` left out means "still in force"."""
+
+    start: date = Field(alias="from")
+    end: date | None = Field(None, alias="until")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodSpec:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class DurationSpec(_Spec):
+    """A legal delay, in calendar units (computed with dateutil's relativedelta)."""
+
+    years: int = Field(0, ge=0, le=100)
+    months: int = Field(0, ge=0, le=1200)
+    days: int = Field(0, ge=0, le=36500)
+
+
+ParameterUnit = Literal["patients", "percentile", "percent", "euros", "duration", "list", "count", "date"]
+
+
+class DatedValueSpec(_Certain):
+    """One dated value of a parameter, with its own citation when it comes from another text."""
+
+    value: Any
+    citations: list[CitationSpec] = Field(default_factory=list)
+
+
+class ParameterSpec(_Certain):
+    """A dated parameter, in the style of OpenFisca: each value holds from its date to the next one."""
+
+    description: str = Field(min_length=3)
+    unit: ParameterUnit
+    citations: list[CitationSpec] = Field(min_length=1)
+    values: dict[date, Any] = Field(min_length=1)
+
+
+class TableEntrySpec(_Certain):
+    """One entry of a lookup table; ``complete: false`` marks a list known only in part."""
+
+    value: Any
+    complete: bool = True
+    citations: list[CitationSpec] = Field(default_factory=list)
+
+
+class TableSpec(_Certain):
+    """A lookup table keyed by a fact (e.g. the specialty); a key left out is an unknown entry."""
+
+    description: str = Field(min_length=3)
+    citations: list[CitationSpec] = Field(min_length=1)
+    key: str
+    entries: dict[str, Any] = Field(default_factory=dict)
+    external: bool = Field(False, description="Entries may be supplied by the user in a data file.")
+
+
+class MessagesSpec(_Spec):
+    """French messages of a finding, one per outcome; ``{field.path}`` and ``{param.name}`` are filled in."""
+
+    met: str
+    not_met: str
+    unknown: str | None = None
+    not_applicable: str | None = None
+
+
+class RuleSpec(_Certain):
+    """An eligibility condition of the regime."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3)
+    says: str = Field(min_length=3, description="What the article says, in its own words or summarised.")
+    citations: list[CitationSpec] = Field(min_length=1)
+    valid: PeriodSpec | None = None
+    applies_if: Any = None
+    condition: Any
+    messages: MessagesSpec
+
+
+class ObligationSpec(_Certain):
+    """Something the doctor must do after signing, by a due date counted from a fact's date."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3)
+    says: str = Field(min_length=3)
+    citations: list[CitationSpec] = Field(min_length=1)
+    valid: PeriodSpec | None = None
+    applies_if: Any = None
+    counted_from: str = Field(description="Field path of the date the delay runs from.")
+    within: Any = Field(description="A delay ({years: 2}), a {param: name} of unit duration, or null if unknown.")
+    done_on: str = Field(description="Field path of the date the obligation was met.")
+    consequence: str = Field(min_length=3)
+
+
+class RegimeSpec(_Certain):
+    """The legal instrument and the signature dates of the contracts it governs."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3)
+    short_title: str = Field(min_length=3)
+    instrument: str = Field(min_length=3)
+    new_contracts: PeriodSpec
+    citations: list[CitationSpec] = Field(min_length=1)
+
+
+class RuleFileSpec(_Spec):
+    """A whole rule file."""
+
+    schema_version: Literal[1]
+    regime: RegimeSpec
+    sources: dict[str, SourceSpec] = Field(default_factory=dict)
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    tables: dict[str, TableSpec] = Field(default_factory=dict)
+    rules: list[RuleSpec] = Field(min_length=1)
+    obligations: list[ObligationSpec] = Field(default_factory=list)
+
+
+class TableDataSpec(_Spec):
+    """A user-supplied data file that fills the entries of an external table (e.g. the 30 % départements)."""
+
+    schema_version: Literal[1]
+    regime: str
+    table: str
+    citations: list[CitationSpec] = Field(min_length=1)
+    sources: dict[str, SourceSpec] = Field(default_factory=dict)
+    certainty: Certainty = "confirmed"
+    note: str | None = None
+    entries: dict[str, Any] = Field(min_length=1)
