@@ -147,6 +147,7 @@ class Evaluator:
             regime_reason=reason,
             evaluated_on=on_day,
             signature_date=signature,
+            transitions=[t for t in regime.transitions if signature < t.start <= on_day],
             findings=findings,
             missing=[m for m in missing if not m.startswith(DATA_GAP)],
             missing_data=[m[len(DATA_GAP):] for m in missing if m.startswith(DATA_GAP)],
@@ -224,7 +225,7 @@ class Evaluator:
         )
         return Verdict.model_construct(
             status="not_eligible", regime=None, regime_title=None, regime_reason=message, evaluated_on=on,
-            signature_date=signature, findings=[finding], missing=[], missing_data=[], obligations=[],
+            signature_date=signature, transitions=[], findings=[finding], missing=[], missing_data=[], obligations=[],
             conditional_obligations=[], uncertain_rules=[],
         )
 

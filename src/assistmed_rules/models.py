@@ -21,7 +21,7 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Callable, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .nomenclature import SPECIALTY_BY_CODE, Specialty, normalise_departement
 
@@ -197,13 +197,13 @@ class Doctor(_Model):
     group_practice_doctors: int | None = Field(
         None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
     )
-    multi_site_msp: bool | None = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
     group_practice_commitment: bool | None = Field(
         None, description="Practising alone, commits to join a grouped practice."
     )
     coordinated_practice: CoordinatedField = Field(
         None, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
     )
+    multi_site_msp: bool | None = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
     coordinated_practice_commitment: bool | None = Field(
         None, description="Not yet in a coordinated practice, commits to join one."
     )
@@ -218,6 +218,25 @@ class Doctor(_Model):
     chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
     mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
     activity: Activity = Field(default_factory=Activity)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _multi_site_msp_is_an_msp(cls, data: Any) -> Any:
+        """A multi-site MSP is an MSP: say so in ``coordinated_practice`` when that is left out."""
+        if isinstance(data, dict) and data.get("multi_site_msp") is True and data.get("coordinated_practice") is None:
+            data = {**data, "coordinated_practice": CoordinatedPractice.msp}
+        return data
+
+    @field_validator("multi_site_msp", mode="after")
+    @classmethod
+    def _multi_site_msp_needs_msp(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        practice = info.data.get("coordinated_practice")
+        if value and practice not in (None, CoordinatedPractice.msp):
+            raise ValueError(
+                f"a multi-site MSP is an MSP, but coordinated_practice is {practice.value!r}:"
+                " set coordinated_practice to 'msp' or multi_site_msp to false"
+            )
+        return value
 
     @field_validator("tariff_option", mode="after")
     @classmethod
@@ -246,6 +265,14 @@ class Assistant(_Model):
     )
 
 
+class PriorContract(_Model):
+    """An earlier aid contract of the same doctor: the one renewed, or the first assistant's contract."""
+
+    signature_date: date | None = None
+    option: OptionField = Field(None, description="Option of that contract.")
+    objectives_met: bool | None = Field(None, description="Whether its patientèle objectives were reached.")
+
+
 class Contract(_Model):
     """The aid contract between the doctor and the CPAM."""
 
@@ -253,6 +280,14 @@ class Contract(_Model):
         None, description="Date of signature; left out, the contract is taken as signed on the evaluation date."
     )
     option: OptionField = Field(None, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1').")
+    is_renewal: bool | None = Field(None, description="Whether this contract renews an earlier aid contract.")
+    renews: PriorContract = Field(
+        default_factory=PriorContract, description="The contract this one renews, if it is a renewal."
+    )
+    first_assistant_contract: PriorContract = Field(
+        default_factory=PriorContract,
+        description="For a second assistant (options etp_1_5, etp_2): the contract of the first assistant.",
+    )
 
 
 class Case(_Model):

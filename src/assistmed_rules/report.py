@@ -24,9 +24,10 @@ def render_text(verdict: Verdict) -> str:
         f"Régime : {verdict.regime_title or 'aucun'}",
         f"  {verdict.regime_reason}",
         f"Date d'évaluation : {verdict.evaluated_on.isoformat()}",
-        "",
-        "Conditions :",
     ]
+    for t in verdict.transitions:
+        lines.append(f"  Depuis le {t.start.isoformat()} : {t.says} ({_cite(t.citations)})")
+    lines += ["", "Conditions :"]
     for f in verdict.findings:
         mark = "[sans objet]" if f.applicable is False else OUTCOME_MARK[f.outcome]
         flag = " (lecture incertaine des sources)" if f.certainty == "uncertain" else ""

@@ -41,9 +41,11 @@ from .schema import (
     TableEntrySpec,
     TableSpec,
 )
-from .verdict import Citation
+from .verdict import Citation, Transition
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+#: Parameters the mechanism itself reads, which every rule file must declare (name -> unit).
+REQUIRED_PARAMETERS = {"duree_contrat": "duration"}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -194,6 +196,7 @@ class Regime:
     certainty: str
     note: str | None
     citations: tuple[Citation, ...]
+    transitions: tuple[Transition, ...]
     parameters: dict[str, Parameter]
     tables: dict[str, Table]
     rules: tuple[Rule, ...]
@@ -436,6 +439,11 @@ def load_rule_file(path: Path) -> Regime:
     try:
         current = "regime"
         regime_cites = cite(spec.regime.citations, "regime")
+        transitions = tuple(
+            Transition(start=t.start, says=" ".join(t.says.split()), citations=list(cite(t.citations, "regime.transitions")),
+                       certainty=t.certainty, note=t.note)
+            for t in sorted(spec.regime.transitions, key=lambda t: t.start)
+        )
         span = Period(spec.regime.new_contracts.start, spec.regime.new_contracts.end)
         params = {}
         for pname, pspec in spec.parameters.items():
@@ -445,6 +453,10 @@ def load_rule_file(path: Path) -> Regime:
         for tname, tspec in spec.tables.items():
             current = f"tables.{tname}"
             tables[tname] = _table(tname, tspec, cite)
+        for required, unit in REQUIRED_PARAMETERS.items():
+            current = f"parameters.{required}"
+            if required not in params or params[required].unit != unit:
+                raise ConditionError(f"every rule file declares the parameter {required!r} (unit {unit}): the engine reads it")
         scope = Scope({n: p.unit for n, p in params.items()}, {n: t.key for n, t in tables.items()})
         ids: set[str] = set()
         rules = []
@@ -489,7 +501,7 @@ def load_rule_file(path: Path) -> Regime:
     except ValidationError as exc:
         raise RuleFileError(name, str(exc.errors(include_url=False)[0]["msg"]), current) from None
     r = spec.regime
-    return Regime(r.id, r.title, r.short_title, r.instrument, span, r.certainty, r.note, regime_cites,
+    return Regime(r.id, r.title, r.short_title, r.instrument, span, r.certainty, r.note, regime_cites, transitions,
                   params, tables, tuple(rules), tuple(obligations), name)
 
 

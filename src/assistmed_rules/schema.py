@@ -163,6 +163,14 @@ class ObligationSpec(_Certain):
     consequence: str = Field(min_length=3)
 
 
+class TransitionSpec(_Certain):
+    """What a later text changes for the contracts of this regime still running on a date."""
+
+    start: date = Field(alias="from")
+    says: str = Field(min_length=3)
+    citations: list[CitationSpec] = Field(min_length=1)
+
+
 class RegimeSpec(_Certain):
     """The legal instrument and the signature dates of the contracts it governs."""
 
@@ -172,6 +180,7 @@ class RegimeSpec(_Certain):
     instrument: str = Field(min_length=3)
     new_contracts: PeriodSpec
     citations: list[CitationSpec] = Field(min_length=1)
+    transitions: list[TransitionSpec] = Field(default_factory=list)
 
 
 class RuleFileSpec(_Spec):

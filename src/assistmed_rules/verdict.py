@@ -59,6 +59,16 @@ class ObligationStatus(_Out):
     note: str | None = None
 
 
+class Transition(_Out):
+    """A change a later text brings to a running contract of this regime, from a date."""
+
+    start: date
+    says: str
+    citations: list[Citation]
+    certainty: Certainty
+    note: str | None = None
+
+
 class Verdict(_Out):
     """The answer for one case on one date."""
 
@@ -68,6 +78,10 @@ class Verdict(_Out):
     regime_reason: str = Field(description="Why this regime decided (the date rule applied).")
     evaluated_on: date
     signature_date: date
+    transitions: list[Transition] = Field(
+        default_factory=list,
+        description="Changes later texts bring to this running contract between its signature and the evaluation date.",
+    )
     findings: list[Finding]
     missing: list[str] = Field(
         default_factory=list, description="Dotted paths of the inputs whose value would decide an undetermined verdict."
