@@ -7,7 +7,7 @@ assistant médical, and on what terms? Law as data, every answer traceable to an
 'not_eligible'
 """
 
-from .engine import Evaluator, evaluate
+from .engine import Evaluator, evaluate, review
 from .errors import AssistmedError, BackendUnavailableError, InvalidCaseError, NoRegimeError, RuleFileError
 from .models import (
     Activity,
@@ -24,7 +24,7 @@ from .models import (
 )
 from .nomenclature import Specialty
 from .rulebook import RuleBook, load_rules
-from .verdict import Citation, Finding, ObligationStatus, Verdict
+from .verdict import AidYear, Citation, Finding, ObligationStatus, Objective, Review, Verdict
 
 __version__ = "0.1.0"
 
@@ -32,5 +32,6 @@ __all__ = [
     "Activity", "AssistmedError", "Assistant", "BackendUnavailableError", "Case", "Citation", "Contract",
     "ContractOption", "CoordinatedPractice", "Doctor", "Evaluator", "Finding", "InvalidCaseError",
     "NoRegimeError", "ObligationStatus", "Qualification", "RuleBook", "RuleFileError", "Sector", "Specialty",
-    "TariffOption", "Verdict", "Zone", "__version__", "evaluate", "load_rules",
+    "TariffOption", "Verdict", "Zone", "__version__", "evaluate", "load_rules", "review", "AidYear", "Objective",
+    "Review",
 ]

@@ -28,8 +28,10 @@ from pydantic import ValidationError
 from .conditions import DATA_GAP, Context, Missing
 from .errors import InvalidCaseError, NoRegimeError
 from .models import Case
+from .money import aid_schedule, objectives
+from .money import review as review_year
 from .rulebook import Regime, RuleBook, Template, default_rulebook
-from .verdict import Citation, Finding, ObligationStatus, Verdict
+from .verdict import Citation, Finding, ObligationStatus, Review, Verdict
 
 UNKNOWN_TEXT = "inconnu"
 
@@ -140,6 +142,7 @@ class Evaluator:
                 if applies is False:
                     continue
                 (obligations if applies else conditional).append(self._obligation(ob, ctx, regime, on_day))
+        eligible = status == "eligible"
         return Verdict.model_construct(
             status=status,
             regime=regime.id,
@@ -154,7 +157,19 @@ class Evaluator:
             obligations=obligations,
             conditional_obligations=conditional,
             uncertain_rules=[f.rule_id for f in findings if f.certainty == "uncertain" and f.outcome in deciding],
+            aid=aid_schedule(regime, ctx) if eligible else [],
+            objectives=objectives(regime, ctx) if eligible else [],
+            renewal=regime.aid.renewal.says if regime.aid is not None else None,
         )
+
+    def review(self, case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int]) -> Review:
+        """The yearly review of a signed contract: see :func:`review`."""
+        case = coerce_case(case)
+        signature = case.contract.signature_date
+        if signature is None:
+            raise ValueError("a review needs the contract's signature date (contract.signature_date)")
+        regime = self.rules.regime_for_signature(signature)
+        return review_year(regime, Context(case, signature, regime.param, regime.table_entry), contract_year, achieved)
 
     @staticmethod
     def _finding(rule: Any, ctx: Context, regime: Regime) -> Finding:
@@ -226,7 +241,7 @@ class Evaluator:
         return Verdict.model_construct(
             status="not_eligible", regime=None, regime_title=None, regime_reason=message, evaluated_on=on,
             signature_date=signature, transitions=[], findings=[finding], missing=[], missing_data=[], obligations=[],
-            conditional_obligations=[], uncertain_rules=[],
+            conditional_obligations=[], uncertain_rules=[], aid=[], objectives=[], renewal=None,
         )
 
 
@@ -242,16 +257,39 @@ def evaluate(case: Case | Mapping[str, Any], on: date | str | None = None, *, ru
     return evaluator.evaluate(case, on)
 
 
+def review(
+    case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int], *, rules: RuleBook | None = None,
+) -> Review:
+    """Review contract year ``contract_year`` of a signed contract at its anniversary.
+
+    ``achieved`` gives the patientèle reached, by objective indicator (``"patientele_mt"``, ``"file_active"``).
+    The result says whether each objective is met and the aid due for that year under the regime's
+    modulation rule; where the sources do not give the formula, ``aid_due`` is None and the review is
+    flagged uncertain.
+
+    >>> r = review({"doctor": {"specialty": "cardiologie", "activity": {"percentile": 40, "file_active": 2000}},
+    ...             "contract": {"signature_date": "2020-01-15", "option": "1/3"}},
+    ...            contract_year=3, achieved={"file_active": 2400})
+    >>> r.objectives_met, r.max_amount, r.aid_due
+    (True, Decimal('7000'), Decimal('7000'))
+    """
+    evaluator = _DEFAULT.get() if rules is None else Evaluator(rules)
+    return evaluator.review(case, contract_year, achieved)
+
+
 class _LazyDefault:
     def __init__(self) -> None:
         self._evaluator: Evaluator | None = None
 
-    def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None) -> Verdict:
+    def get(self) -> Evaluator:
         if self._evaluator is None:
             self._evaluator = Evaluator()
-        return self._evaluator.evaluate(case, on)
+        return self._evaluator
+
+    def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None) -> Verdict:
+        return self.get().evaluate(case, on)
 
 
 _DEFAULT = _LazyDefault()
 
-__all__ = ["Citation", "Evaluator", "coerce_case", "evaluate"]
+__all__ = ["Citation", "Evaluator", "coerce_case", "evaluate", "review"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .verdict import Citation, Verdict
 
 STATUS_TEXT = {
@@ -11,6 +13,10 @@ STATUS_TEXT = {
 }
 OUTCOME_MARK = {"met": "[rempli]", "not_met": "[NON REMPLI]", "unknown": "[inconnu]"}
 STATE_TEXT = {"pending": "à faire", "met": "fait", "overdue": "EN RETARD"}
+
+
+def _euros(amount: Decimal) -> str:
+    return f"{amount:,.0f}".replace(",", "\u202f") + " €"
 
 
 def _cite(citations: list[Citation]) -> str:
@@ -52,6 +58,40 @@ def render_text(verdict: Verdict) -> str:
                 lines.append(f"      Source : {_cite(o.citations)}")
                 if o.state == "overdue":
                     lines.append(f"      Conséquence : {o.consequence}")
+    if verdict.aid:
+        lines += ["", "Aide maximale par année de contrat :"]
+        for year in verdict.aid:
+            amount = _euros(year.amount) if year.amount is not None else (
+                "selon la tranche : " + " / ".join(_euros(a) for a in year.possible_amounts)
+                if year.possible_amounts else "montant inconnu")
+            modulated = " (selon l'atteinte des objectifs)" if year.modulated else ""
+            flag = " (incertain)" if year.certainty == "uncertain" else ""
+            lines.append(f"  - Année {year.contract_year} ({year.start.isoformat()} – {year.end.isoformat()}) :"
+                         f" {amount}{modulated}{flag} — {_cite(year.citations)}")
+            if year.advance is not None:
+                adv = year.advance
+                due = adv.due_date.isoformat() if adv.due_date else "date non calculable"
+                adv_amount = _euros(adv.amount) if adv.amount is not None else "montant inconnu"
+                lines.append(f"      Avance de {adv.share_percent:g} % : {adv_amount}, due le {due} ({adv.counted_from})")
+        total = verdict.aid_total
+        if total is not None:
+            lines.append(f"  Total sur la durée du contrat : {_euros(total)}")
+    if verdict.objectives:
+        lines += ["", "Objectifs de patientèle :"]
+        for o in verdict.objectives:
+            if o.kind == "reach_percentile":
+                text = f"atteindre le {o.target_percentile:g}e percentile en {o.within}"
+            elif o.increase_percent is None:
+                text = "augmentation non trouvée dans les sources"
+            elif o.increase_percent == 0:
+                text = "maintien"
+            else:
+                text = f"+{o.increase_percent:g} %"
+            target = f", soit {o.target_count} patients (départ : {o.start_count})" if o.target_count is not None else ""
+            flag = " (incertain)" if o.certainty == "uncertain" else ""
+            lines.append(f"  - {o.label} : {text}{target}{flag}")
+    if verdict.renewal:
+        lines += ["", f"Renouvellement : {verdict.renewal}"]
     if verdict.uncertain_rules:
         lines += ["", "Règles reposant sur une lecture incertaine des sources : " + ", ".join(verdict.uncertain_rules)]
     return "\n".join(lines)

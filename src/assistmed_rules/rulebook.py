@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, check_field_path, compile_condition, parse_duration
 from .errors import NoRegimeError, RuleFileError
+from .money import AidSchedule, ObjectivesRule, compile_aid, compile_objectives
 from .safe_yaml import load_yaml_file
 from .schema import (
     CitationSpec,
@@ -202,6 +203,8 @@ class Regime:
     rules: tuple[Rule, ...]
     obligations: tuple[Obligation, ...]
     file: str
+    aid: AidSchedule | None = None
+    objectives: ObjectivesRule | None = None
 
     def param(self, name: str, day: date) -> Any:
         return self.parameters[name].at(day)
@@ -496,13 +499,16 @@ def load_rule_file(path: Path) -> Regime:
                 counted_from=ospec.counted_from, within=within, done_on=ospec.done_on,
                 consequence=ospec.consequence.strip(),
             ))
+        current = ""
+        aid = None if spec.aid is None else compile_aid(spec.aid, params, cite)
+        objectives = None if spec.objectives is None else compile_objectives(spec.objectives, aid, scope, cite)
     except ConditionError as exc:
-        raise RuleFileError(name, str(exc), current) from None
+        raise RuleFileError(name, str(exc), current or None) from None
     except ValidationError as exc:
         raise RuleFileError(name, str(exc.errors(include_url=False)[0]["msg"]), current) from None
     r = spec.regime
     return Regime(r.id, r.title, r.short_title, r.instrument, span, r.certainty, r.note, regime_cites, transitions,
-                  params, tables, tuple(rules), tuple(obligations), name)
+                  params, tables, tuple(rules), tuple(obligations), name, aid, objectives)
 
 
 def _messages(spec: MessagesSpec, scope: Scope) -> dict[str, Template]:

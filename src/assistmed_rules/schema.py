@@ -171,6 +171,88 @@ class TransitionSpec(_Certain):
     citations: list[CitationSpec] = Field(min_length=1)
 
 
+class BandSpec(_Spec):
+    """A percentile band of the national distribution: from ``from`` (inclusive) to the next band."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    start: float = Field(alias="from", ge=0, le=100)
+    label: str
+
+
+class AdvanceSpec(_Certain):
+    """An advance on the year-1 aid: a share of it, due within a delay of a date of the case."""
+
+    share: float = Field(gt=0, le=100, description="Percent of the year-1 amount.")
+    within: DurationSpec
+    counted_from: str
+    citations: list[CitationSpec] = Field(min_length=1)
+
+
+class CitedTextSpec(_Certain):
+    """A provision stated in words, with its citations (renewal rule, modulation rule...)."""
+
+    says: str = Field(min_length=3)
+    citations: list[CitationSpec] = Field(min_length=1)
+
+
+class ModulationSpec(CitedTextSpec):
+    """From which contract year the aid depends on the objectives, and how (when the formula is known)."""
+
+    from_year: int = Field(ge=1, le=50)
+    formula: Literal["all_or_nothing", "prorata"] | None = Field(
+        None, description="None when the sources do not give the formula."
+    )
+
+
+class AidSpec(CitedTextSpec):
+    """The aid schedule: percentile bands, amount parameters per option, year and band; advance; modulation."""
+
+    percentile: str = Field(description="Field path of the doctor's percentile in the national distribution.")
+    bands: list[BandSpec] = Field(min_length=1)
+    amounts: dict[str, dict[int, dict[str, str]]] = Field(
+        description="option -> contract year (the last one given holds for the years after) -> band id or"
+        " 'default' -> name of a parameter in euros."
+    )
+    advance: AdvanceSpec | None = None
+    modulation: ModulationSpec
+    renewal: CitedTextSpec
+
+
+class IndicatorSpec(_Spec):
+    """A patientèle indicator the objectives apply to, and the input fields that count it."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    applies_if: Any = None
+    count: list[str] = Field(min_length=1)
+
+
+class IncreaseSpec(_Certain):
+    """Required increase (percent) of each indicator per percentile band, for one option; null = not found."""
+
+    citations: list[CitationSpec] = Field(min_length=1)
+    bands: dict[str, float | None]
+
+
+class NewInstallationSpec(CitedTextSpec):
+    """The objective of newly installed doctors: reach a band (e.g. the median) within a delay."""
+
+    applies_if: Any
+    target_percentile: float = Field(ge=0, le=100)
+    within: DurationSpec
+
+
+class ObjectivesSpec(CitedTextSpec):
+    """Patientèle objectives: indicators, increases per option and band, rounding, horizon."""
+
+    indicators: list[IndicatorSpec] = Field(min_length=1)
+    increases: dict[str, IncreaseSpec]
+    rounding: Literal["up", "nearest", "down"]
+    rounding_certainty: Literal["confirmed", "uncertain"] = "uncertain"
+    rounding_note: str | None = None
+    new_installation: NewInstallationSpec | None = None
+
+
 class RegimeSpec(_Certain):
     """The legal instrument and the signature dates of the contracts it governs."""
 
@@ -193,6 +275,8 @@ class RuleFileSpec(_Spec):
     tables: dict[str, TableSpec] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(min_length=1)
     obligations: list[ObligationSpec] = Field(default_factory=list)
+    aid: AidSpec | None = None
+    objectives: ObjectivesSpec | None = None
 
 
 class TableDataSpec(_Spec):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,6 +60,54 @@ class ObligationStatus(_Out):
     note: str | None = None
 
 
+class Advance(_Out):
+    """An advance on the year-1 aid."""
+
+    share_percent: Decimal
+    amount: Decimal | None
+    due_date: date | None = Field(description="None when the date it is counted from is unknown.")
+    counted_from: str
+    citations: list[Citation]
+    certainty: Certainty
+    note: str | None = None
+
+
+class AidYear(_Out):
+    """The maximum aid for one contract year, where it comes from, and whether it depends on the objectives."""
+
+    contract_year: int
+    start: date
+    end: date
+    band: str | None = Field(description="Percentile band that sets the amount; None when it is unknown.")
+    amount: Decimal | None = Field(description="Maximum aid in euros; None when an unknown input or value decides it.")
+    possible_amounts: list[Decimal] = Field(default_factory=list, description="When amount is None: the candidates.")
+    parameter: str | None = Field(description="Rule-file parameter the amount comes from.")
+    value_from: date | None = Field(None, description="Date from which that parameter value holds.")
+    modulated: bool = Field(description="True when the aid of this year depends on reaching the objectives.")
+    citations: list[Citation]
+    certainty: Certainty
+    note: str | None = None
+    missing: list[str] = Field(default_factory=list)
+    advance: Advance | None = None
+
+
+class Objective(_Out):
+    """A patientèle objective: the required increase (or maintenance) of one indicator."""
+
+    indicator: str
+    label: str
+    band: str | None
+    kind: Literal["increase", "reach_percentile"]
+    increase_percent: Decimal | None = Field(description="Required increase; 0 means maintain; None if not found.")
+    target_percentile: float | None = None
+    start_count: int | None = None
+    target_count: int | None = Field(None, description="Start count raised by the increase, rounded as the rules say.")
+    within: str | None = None
+    citations: list[Citation]
+    certainty: Certainty
+    note: str | None = None
+
+
 class Transition(_Out):
     """A change a later text brings to a running contract of this regime, from a date."""
 
@@ -97,6 +146,16 @@ class Verdict(_Out):
     uncertain_rules: list[str] = Field(
         default_factory=list, description="Rules behind this verdict that rest on an uncertain reading of the sources."
     )
+    aid: list[AidYear] = Field(default_factory=list, description="Maximum aid per contract year (eligible cases).")
+    objectives: list[Objective] = Field(default_factory=list, description="Patientèle objectives (eligible cases).")
+    renewal: str | None = Field(None, description="What the regime says of renewing the contract.")
+
+    @property
+    def aid_total(self) -> Decimal | None:
+        """Sum of the yearly maximum amounts over the contract, or None if one of them is unknown."""
+        if not self.aid or any(year.amount is None for year in self.aid):
+            return None
+        return sum((year.amount for year in self.aid if year.amount is not None), Decimal(0))
 
     @property
     def failed_rules(self) -> list[str]:
@@ -114,3 +173,32 @@ class Verdict(_Out):
         from .report import render_text
 
         return render_text(self)
+
+
+class IndicatorReview(_Out):
+    """One indicator at a yearly review: its target, what was achieved, and whether the objective is met."""
+
+    indicator: str
+    target_count: int | None
+    achieved: int | None
+    met: bool | None
+
+
+class Review(_Out):
+    """The yearly review of a contract at an anniversary: objectives met or not, and the aid due."""
+
+    regime: str
+    contract_year: int
+    start: date
+    end: date
+    max_amount: Decimal | None
+    modulated: bool
+    indicators: list[IndicatorReview]
+    objectives_met: bool | None
+    aid_due: Decimal | None = Field(description="Aid due for the year; None when the formula or an input is unknown.")
+    prorata_estimate: Decimal | None = Field(
+        None, description="Hypothesis, not from the texts: max amount × attainment, when the formula is unknown."
+    )
+    certainty: Certainty
+    note: str | None = None
+    citations: list[Citation]

@@ -1,0 +1,428 @@
+"""The money and the follow-up: aid per contract year, patientèle objectives, the yearly review.
+
+Everything legal comes from the rule file's ``aid`` and ``objectives`` sections and its dated parameters;
+this module holds only the mechanism: contract years counted with calendar arithmetic, the amount looked up
+on the date each contract year starts (so a revaluation applies from the first anniversary after it), the
+percentile band, the targets and their rounding, and the modulation from the year the text says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+from dateutil.relativedelta import relativedelta
+
+from .conditions import FIELDS, Compiled, ConditionError, Context, Scope, compile_condition, parse_duration
+from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rulebook import Regime
+    from .schema import AidSpec, CitationSpec, ObjectivesSpec
+
+Cite = Any  # the rulebook's citation resolver: (specs, where) -> tuple[Citation, ...]
+ROUNDING = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "nearest": ROUND_HALF_UP}
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    start: float
+    label: str
+
+
+@dataclass(frozen=True)
+class CitedText:
+    says: str
+    citations: tuple[Citation, ...]
+    certainty: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AdvanceRule(CitedText):
+    share: Decimal
+    within: relativedelta
+    counted_from: str
+
+
+@dataclass(frozen=True)
+class Modulation(CitedText):
+    from_year: int
+    formula: str | None
+
+
+@dataclass(frozen=True)
+class AidSchedule(CitedText):
+    percentile: str
+    bands: tuple[Band, ...]  # highest first
+    amounts: dict[str, dict[int, dict[str, str]]]
+    advance: AdvanceRule | None
+    modulation: Modulation
+    renewal: CitedText
+
+    def band_of(self, percentile: float) -> Band | None:
+        for band in self.bands:
+            if percentile >= band.start:
+                return band
+        return None
+
+    def band_table(self, option: str, year: int) -> dict[str, str] | None:
+        by_year = self.amounts.get(option)
+        if not by_year:
+            return None
+        return by_year[min(year, max(by_year))]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    applies_if: Compiled | None
+    count: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Increase:
+    bands: dict[str, Decimal | None]
+    citations: tuple[Citation, ...]
+    certainty: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class NewInstallation(CitedText):
+    applies_if: Compiled
+    target_percentile: float
+    within: relativedelta
+
+
+@dataclass(frozen=True)
+class ObjectivesRule(CitedText):
+    indicators: tuple[Indicator, ...]
+    increases: dict[str, Increase]
+    rounding: str
+    rounding_certainty: str
+    rounding_note: str | None
+    new_installation: NewInstallation | None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Compiling the aid and objectives sections of a rule file
+# ---------------------------------------------------------------------------------------------------
+def _text(spec: Any, cite: Cite, where: str) -> dict[str, Any]:
+    return {"says": " ".join(spec.says.split()), "citations": cite(spec.citations, where),
+            "certainty": spec.certainty, "note": spec.note}
+
+
+def _option(value: str, where: str) -> str:
+    from .models import ContractOption, suggest
+
+    accepted = [o.value for o in ContractOption]
+    if value not in accepted:
+        raise ConditionError(f"{where}: {value!r} is not a contract option{suggest(value, accepted)}; accepted: {', '.join(accepted)}")
+    return value
+
+
+def compile_aid(spec: AidSpec, params: Mapping[str, Any], cite: Cite) -> AidSchedule:
+    if spec.percentile not in FIELDS or FIELDS[spec.percentile].kind != "number":
+        raise ConditionError(f"aid.percentile: {spec.percentile!r} is not a numeric input field")
+    bands = tuple(sorted((Band(b.id, b.start, b.label) for b in spec.bands), key=lambda b: -b.start))
+    band_ids = {b.id for b in bands}
+    if len(band_ids) != len(bands):
+        raise ConditionError("aid.bands: two bands have the same id")
+    for option, by_year in spec.amounts.items():
+        _option(option, f"aid.amounts.{option}")
+        if 1 not in by_year:
+            raise ConditionError(f"aid.amounts.{option}: the amounts of contract year 1 are missing")
+        for year, table in by_year.items():
+            where = f"aid.amounts.{option}.{year}"
+            if "default" not in table and set(table) != band_ids:
+                raise ConditionError(f"{where}: give a 'default' amount or one per band ({', '.join(sorted(band_ids))})")
+            for band, pname in table.items():
+                if band != "default" and band not in band_ids:
+                    raise ConditionError(f"{where}: {band!r} is not a band id ({', '.join(sorted(band_ids))})")
+                if pname not in params or params[pname].unit != "euros":
+                    raise ConditionError(f"{where}.{band}: {pname!r} is not a parameter in euros of this file")
+    advance = None
+    if spec.advance is not None:
+        a = spec.advance
+        if a.counted_from not in FIELDS or FIELDS[a.counted_from].kind != "date":
+            raise ConditionError(f"aid.advance.counted_from: {a.counted_from!r} is not a date input field")
+        advance = AdvanceRule(
+            says=f"{a.share:g} % de l'aide de la 1re année", citations=cite(a.citations, "aid.advance"),
+            certainty=a.certainty, note=a.note, share=Decimal(str(a.share)),
+            within=relativedelta(years=a.within.years, months=a.within.months, days=a.within.days),
+            counted_from=a.counted_from,
+        )
+    return AidSchedule(
+        **_text(spec, cite, "aid"), percentile=spec.percentile, bands=bands,
+        amounts={o: {int(y): dict(t) for y, t in by_year.items()} for o, by_year in spec.amounts.items()},
+        advance=advance,
+        modulation=Modulation(**_text(spec.modulation, cite, "aid.modulation"), from_year=spec.modulation.from_year,
+                              formula=spec.modulation.formula),
+        renewal=CitedText(**_text(spec.renewal, cite, "aid.renewal")),
+    )
+
+
+def compile_objectives(spec: ObjectivesSpec, aid: AidSchedule | None, scope: Scope, cite: Cite) -> ObjectivesRule:
+    if aid is None:
+        raise ConditionError("objectives: need an 'aid' section (its percentile bands)")
+    band_ids = {b.id for b in aid.bands}
+    indicators = []
+    for ind in spec.indicators:
+        for path in ind.count:
+            if path not in FIELDS or FIELDS[path].kind != "number":
+                raise ConditionError(f"objectives.indicators.{ind.id}.count: {path!r} is not a numeric input field")
+        applies = None if ind.applies_if is None else compile_condition(ind.applies_if, scope, f"objectives.indicators.{ind.id}.applies_if")
+        indicators.append(Indicator(ind.id, ind.label, applies, tuple(ind.count)))
+    increases = {}
+    for option, inc in spec.increases.items():
+        _option(option, f"objectives.increases.{option}")
+        unknown = set(inc.bands) - band_ids
+        if unknown:
+            raise ConditionError(f"objectives.increases.{option}: {sorted(unknown)[0]!r} is not a band id")
+        increases[option] = Increase(
+            {b: None if v is None else Decimal(str(v)) for b, v in inc.bands.items()},
+            cite(inc.citations, f"objectives.increases.{option}"), inc.certainty, inc.note,
+        )
+    new = None
+    if spec.new_installation is not None:
+        n = spec.new_installation
+        new = NewInstallation(
+            **_text(n, cite, "objectives.new_installation"),
+            applies_if=compile_condition(n.applies_if, scope, "objectives.new_installation.applies_if"),
+            target_percentile=n.target_percentile,
+            within=parse_duration(n.within.model_dump(), "objectives.new_installation.within"),
+        )
+    return ObjectivesRule(
+        **_text(spec, cite, "objectives"), indicators=tuple(indicators), increases=increases,
+        rounding=spec.rounding, rounding_certainty=spec.rounding_certainty, rounding_note=spec.rounding_note,
+        new_installation=new,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Computing
+# ---------------------------------------------------------------------------------------------------
+def year_bounds(signature: date, year: int) -> tuple[date, date]:
+    """First and last day of contract year ``year`` (1-based), anniversaries by calendar arithmetic."""
+    start = signature + relativedelta(years=year - 1)
+    return start, signature + relativedelta(years=year) - timedelta(days=1)
+
+
+def _possible_bands(schedule: AidSchedule, percentile: float | None) -> list[Band | None]:
+    if percentile is not None:
+        return [schedule.band_of(percentile)]
+    return [*schedule.bands, None] if schedule.bands[-1].start > 0 else list(schedule.bands)
+
+
+def _amount_for(regime: Regime, schedule: AidSchedule, option: str, year: int, band: Band | None, day: date
+                ) -> tuple[str | None, Any]:
+    table = schedule.band_table(option, year)
+    if table is None:
+        return None, None
+    pname = table.get(band.id) if band is not None and band.id in table else table.get("default")
+    if pname is None:
+        return None, None
+    return pname, regime.parameters[pname].entry_at(day)
+
+
+def aid_schedule(regime: Regime, ctx: Context) -> list[AidYear]:
+    """The maximum aid for each year of the contract, looked up on the date each year starts."""
+    schedule = regime.aid
+    if schedule is None:
+        return []
+    case = ctx.case
+    option = case.contract.option
+    signature = case.contract.signature_date
+    if option is None or signature is None:
+        return []
+    duration = regime.param("duree_contrat", signature)
+    years = _contract_years(signature, duration) if duration else 0
+    percentile = attrgetter(schedule.percentile)(case)
+    bands = _possible_bands(schedule, percentile)
+    out = []
+    for year in range(1, years + 1):
+        start, end = year_bounds(signature, year)
+        candidates = {}
+        for band in bands:
+            pname, entry = _amount_for(regime, schedule, option.value, year, band, start)
+            candidates[band.id if band else None] = (pname, entry)
+        values = {None if e is None else e.value for _, e in candidates.values()}
+        pname, entry = next(iter(candidates.values()))
+        band_id = bands[0].id if len(bands) == 1 and bands[0] is not None else None
+        missing: list[str] = []
+        note = None
+        possible: list[Decimal] = []
+        if len(values) == 1 and None not in values:
+            amount = values.pop()
+        else:
+            amount = None
+            possible = sorted(v for v in values if v is not None)
+            if percentile is None and len(values) > 1:
+                missing.append(schedule.percentile)
+                note = "Le montant dépend de la tranche de percentile, non renseignée."
+            if None in values:
+                note = "Montant non publié dans les sources pour cette option et cette année (paramètre sans valeur)."
+        modulated = year >= schedule.modulation.from_year
+        certainty = "uncertain" if (entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain") else "confirmed"
+        advance = None
+        if year == 1 and schedule.advance is not None:
+            adv = schedule.advance
+            begin = attrgetter(adv.counted_from)(case)
+            advance = Advance(
+                share_percent=adv.share,
+                amount=None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
+                due_date=None if begin is None else begin + adv.within,
+                counted_from=f"{_delay(adv.within)} après {adv.counted_from}",
+                citations=list(adv.citations), certainty=adv.certainty, note=adv.note,
+            )
+        out.append(AidYear(
+            contract_year=year, start=start, end=end, band=band_id, amount=amount, possible_amounts=possible,
+            parameter=pname, value_from=None if entry is None else entry.start, modulated=modulated,
+            citations=list(entry.citations) if entry is not None else list(schedule.citations),
+            certainty=certainty, note=(entry.note if entry is not None and entry.note else None) if note is None else note,
+            missing=missing, advance=advance,
+        ))
+    return out
+
+
+def _contract_years(signature: date, duration: relativedelta) -> int:
+    end = signature + duration
+    years = 0
+    while signature + relativedelta(years=years) < end:
+        years += 1
+    return years
+
+
+def _delay(delta: relativedelta) -> str:
+    parts = [(delta.years, "an"), (delta.months, "mois"), (delta.days, "jour")]
+    return " ".join(f"{n} {u}{'s' if n > 1 and u != 'mois' else ''}" for n, u in parts if n) or "0 jour"
+
+
+def _round(value: Decimal, mode: str) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUNDING[mode]))
+
+
+def _count(case: Any, paths: tuple[str, ...]) -> int | None:
+    total = 0
+    for path in paths:
+        v = attrgetter(path)(case)
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def objectives(regime: Regime, ctx: Context) -> list[Objective]:
+    """The patientèle objectives of the contract, from the doctor's band and the option."""
+    rule = regime.objectives
+    schedule = regime.aid
+    if rule is None or schedule is None:
+        return []
+    case = ctx.case
+    option = case.contract.option
+    percentile = attrgetter(schedule.percentile)(case)
+    band = schedule.band_of(percentile) if percentile is not None else None
+    new = rule.new_installation
+    is_new = new is not None and new.applies_if.fn(ctx)[0] is True
+    out = []
+    for ind in rule.indicators:
+        if ind.applies_if is not None and ind.applies_if.fn(ctx)[0] is not True:
+            continue
+        start = _count(case, ind.count)
+        if is_new and new is not None:
+            out.append(Objective(
+                indicator=ind.id, label=ind.label, band=band.id if band else None, kind="reach_percentile",
+                increase_percent=None, target_percentile=new.target_percentile, start_count=start,
+                within=_delay(new.within), citations=list(new.citations), certainty=new.certainty, note=new.note,
+            ))
+            continue
+        inc = rule.increases.get(option.value) if option is not None else None
+        increase = None if inc is None or band is None else inc.bands.get(band.id)
+        notes = []
+        if inc is None:
+            notes.append("Pas de table d'objectifs pour cette option dans les sources.")
+        elif band is None:
+            notes.append("Percentile non renseigné : la tranche d'objectif n'est pas connue.")
+        elif increase is None:
+            notes.append(f"Objectif de la tranche {band.label} NON TROUVÉ dans les sources pour cette option.")
+        if inc is not None and inc.note:
+            notes.append(inc.note)
+        target = None
+        if increase is not None and start is not None:
+            target = _round(Decimal(start) * (Decimal(100) + increase) / Decimal(100), rule.rounding)
+            if rule.rounding_certainty == "uncertain":
+                notes.append(rule.rounding_note or "Arrondi de la cible non précisé par les sources.")
+        uncertain = inc is None or increase is None or inc.certainty == "uncertain" or (
+            target is not None and rule.rounding_certainty == "uncertain")
+        out.append(Objective(
+            indicator=ind.id, label=ind.label, band=band.id if band else None, kind="increase",
+            increase_percent=increase, start_count=start, target_count=target,
+            citations=list(inc.citations) if inc is not None else list(rule.citations),
+            certainty="uncertain" if uncertain else "confirmed", note=" ".join(notes) or None,
+        ))
+    return out
+
+
+def review(regime: Regime, ctx: Context, contract_year: int, achieved: Mapping[str, int]) -> Review:
+    """The review of contract year ``contract_year``: objectives met, and the aid due under the modulation rule."""
+    schedule = regime.aid
+    if schedule is None:
+        raise ValueError(f"regime {regime.id!r} has no aid section")
+    years = aid_schedule(regime, ctx)
+    if not 1 <= contract_year <= len(years):
+        raise ValueError(f"contract_year must be from 1 to {len(years)} for this contract; got {contract_year}")
+    year = years[contract_year - 1]
+    objs = objectives(regime, ctx)
+    unknown = set(achieved) - {o.indicator for o in objs}
+    if unknown:
+        raise ValueError(f"achieved names {sorted(unknown)[0]!r}, not an objective of this case"
+                         f" (objectives: {', '.join(o.indicator for o in objs) or 'none'})")
+    inds = []
+    for o in objs:
+        got = achieved.get(o.indicator)
+        met = None if got is None or o.target_count is None else got >= o.target_count
+        inds.append(IndicatorReview(indicator=o.indicator, target_count=o.target_count, achieved=got, met=met))
+    results = [i.met for i in inds]
+    all_met = None if not results else (False if False in results else None if None in results else True)
+    mod = schedule.modulation
+    notes = []
+    certainty = "uncertain" if year.certainty == "uncertain" else "confirmed"
+    prorata = None
+    if not year.modulated:
+        due = year.amount
+        notes.append(f"Année {contract_year} : aide non modulée par l'atteinte des objectifs ({mod.says}).")
+    elif all_met is True:
+        due = year.amount
+    elif all_met is None:
+        due = None
+        notes.append("Atteinte des objectifs inconnue (cible ou réalisé non connus).")
+    elif mod.formula == "all_or_nothing":
+        due = Decimal(0)
+    else:
+        due = None
+        certainty = "uncertain"
+        notes.append("Objectif non atteint : la formule de modulation n'est pas dans les sources ("
+                     + (mod.note or mod.says) + ").")
+        rates = [min(Decimal(i.achieved) / Decimal(i.target_count), Decimal(1))
+                 for i in inds if i.achieved is not None and i.target_count]
+        if year.amount is not None and rates and len(rates) == len(inds):
+            prorata = (year.amount * min(rates)).quantize(Decimal("1.00"))
+            notes.append("prorata_estimate : hypothèse d'un prorata du taux d'atteinte le plus faible, non tirée des textes.")
+    if any(o.certainty == "uncertain" for o in objs) and year.modulated:
+        certainty = "uncertain"
+    return Review(
+        regime=regime.id, contract_year=contract_year, start=year.start, end=year.end, max_amount=year.amount,
+        modulated=year.modulated, indicators=inds, objectives_met=all_met, aid_due=due, prorata_estimate=prorata,
+        certainty=certainty, note=" ".join(notes) or None, citations=list(mod.citations) + list(year.citations),
+    )
+
+
+__all__ = ["AidSchedule", "ObjectivesRule", "aid_schedule", "compile_aid", "compile_objectives", "objectives",
+           "review", "year_bounds"]

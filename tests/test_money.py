@@ -1,0 +1,315 @@
+"""Issue 4: aid year by year, objectives, yearly review, obligations over time.
+
+Amounts, bands and deadlines come from ../shared/legal/ (digests); property tests check the scales.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistmed_rules import evaluate, load_rules, review
+from assistmed_rules.money import year_bounds
+
+D = Decimal
+GP = {
+    "doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+               "zone": "zip", "activity": {"mt_patients_adult": 1000, "file_active": 2000}},
+    "assistant": {"qualification": "cqp", "hire_date": "2020-02-03"},
+    "contract": {"signature_date": "2020-01-15", "option": "1"},
+}
+
+
+def case(percentile=None, option="1", signature="2020-01-15", **doctor):
+    out = copy.deepcopy(GP)
+    out["doctor"]["activity"]["percentile"] = percentile
+    out["doctor"].update(doctor)
+    out["contract"].update(option=option, signature_date=signature)
+    return out
+
+
+def amounts(verdict):
+    return [year.amount for year in verdict.aid]
+
+
+# -- done when ---------------------------------------------------------------------------------------------
+def test_full_time_gp_2020_at_p96_gets_36000_each_year():
+    verdict = evaluate(case(96))
+    assert verdict.status == "eligible"
+    assert amounts(verdict) == [D(36000)] * 5
+    assert [y.band for y in verdict.aid] == ["p95"] * 5
+    assert verdict.aid_total == D(180000)
+
+
+def test_full_time_gp_2020_at_p60_and_the_unconfirmed_band():
+    verdict = evaluate(case(60))
+    assert amounts(verdict) == [D(36000), D(27000), D(21000), D(21000), D(21000)]
+    assert [y.parameter for y in verdict.aid][:3] == ["montant_plein_an1", "montant_plein_an2", "montant_plein_an3"]
+    # the 1 ETP band values between P50 and P90 are not in the digest: flagged, not guessed
+    for objective in verdict.objectives:
+        assert objective.band == "p50"
+        assert objective.increase_percent is None
+        assert objective.certainty == "uncertain"
+        assert "NON TROUVÉ" in objective.note
+
+
+def test_training_deadline_of_an_assistant_hired_on_29_february():
+    c = case(60, signature="2024-03-15")  # a 2024 contract: qualification (CQP or FAE) within 2 years
+    c["assistant"] = {"qualification": "aucune", "hire_date": "2024-02-29"}
+    on_due = evaluate(c, on="2026-02-28")
+    obligation = next(o for o in on_due.obligations if o.obligation_id == "ra2023.formation.qualification")
+    assert obligation.due_date == date(2027, 2, 28)  # 3 years under the 2023 regime
+    enrol = next(o for o in on_due.obligations if o.obligation_id == "ra2023.formation.inscription")
+    assert (enrol.due_date, enrol.state) == (date(2026, 2, 28), "pending")
+    late = evaluate(c, on="2026-03-01")
+    enrol = next(o for o in late.obligations if o.obligation_id == "ra2023.formation.inscription")
+    assert enrol.state == "overdue"
+    assert enrol.consequence
+
+
+def test_avenant_7_training_deadline_from_29_february():
+    c = case(60, signature="2020-02-20")
+    c["assistant"] = {"qualification": "aucune", "hire_date": "2020-02-29"}
+    verdict = evaluate(c, on="2022-03-01")
+    entry = next(o for o in verdict.obligations if o.obligation_id == "a7.formation.entree")
+    assert (entry.due_date, entry.state) == (date(2022, 2, 28), "overdue")
+    cqp = next(o for o in verdict.obligations if o.obligation_id == "a7.formation.cqp")
+    assert (cqp.due_date, cqp.state) == (date(2023, 2, 28), "pending")
+
+
+def test_2024_qualification_due_within_2_years():
+    c = case(60, signature="2024-09-01")
+    c["assistant"] = {"qualification": "ide", "hire_date": "2024-02-29", "qualified_on": "2025-06-01"}
+    verdict = evaluate(c, on="2026-03-01")
+    ob = next(o for o in verdict.obligations if o.obligation_id == "cm2024.formation.qualification")
+    assert (ob.due_date, ob.state, ob.met_on) == (date(2026, 2, 28), "met", date(2025, 6, 1))
+
+
+def test_2024_revaluation_from_the_first_anniversary_after_22_june_2024():
+    # a ½ ETP règlement-arbitral contract signed before 22 June 2024
+    verdict = evaluate(case(60, option="1/2", signature="2023-10-02"))
+    assert verdict.regime == "reglement-arbitral-2023"
+    assert amounts(verdict) == [D(18000), D(14000), D(11000), D(11000), D(11000)]
+    assert verdict.aid[1].value_from == date(2024, 6, 22)
+    assert "aide-l-emploi-d-un-assistant-medical-ce-qui-change-des-juin-2024" in verdict.aid[1].citations[0].url
+
+
+def test_ameli_example_half_time_contract_signed_2022_01_10():
+    verdict = evaluate(case(60, option="1/2", signature="2022-01-10"))
+    assert [y.start for y in verdict.aid] == [date(2022, 1, 10), date(2023, 1, 10), date(2024, 1, 10),
+                                             date(2025, 1, 10), date(2026, 1, 10)]
+    assert amounts(verdict) == [D(18000), D(13500), D(10500), D(11000), D(11000)]
+
+
+def test_contract_signed_on_22_june_2024_takes_the_2024_amounts_from_year_1():
+    verdict = evaluate(case(60, option="1", signature="2024-06-22"))
+    assert amounts(verdict) == [D(38000), D(28000), D(22000), D(22000), D(22000)]
+
+
+# -- every amount of the digests ---------------------------------------------------------------------------
+A7_TABLE = {  # option: (year 1, year 2, year 3+, year 3+ between P90 and P95, every year from P95)
+    "1/3": (12000, 9000, 7000, 8350, 12000),
+    "1/2": (18000, 13500, 10500, 12500, 18000),
+    "1": (36000, 27000, 21000, 25000, 36000),
+}
+
+
+@pytest.mark.parametrize("option", A7_TABLE)
+def test_avenant_7_amounts(option):
+    y1, y2, y3, y3_p90, p95 = map(D, A7_TABLE[option])
+    assert amounts(evaluate(case(40, option=option, signature="2019-10-01"))) == [y1, y2, y3, y3, y3]
+    assert amounts(evaluate(case(92, option=option, signature="2019-10-01"))) == [y1, y2, y3_p90, y3_p90, y3_p90]
+    assert amounts(evaluate(case(97, option=option, signature="2019-10-01"))) == [p95] * 5
+
+
+CM2024_TABLE = {"1/2": (19000, 14000, 11000, 13000, 19000), "1": (38000, 28000, 22000, 26000, 38000)}
+
+
+@pytest.mark.parametrize("option", CM2024_TABLE)
+def test_2024_amounts(option):
+    y1, y2, y3, y3_p90, p95 = map(D, CM2024_TABLE[option])
+    assert amounts(evaluate(case(40, option=option, signature="2025-01-15"))) == [y1, y2, y3, y3, y3]
+    assert amounts(evaluate(case(92, option=option, signature="2025-01-15"))) == [y1, y2, y3_p90, y3_p90, y3_p90]
+    assert amounts(evaluate(case(95, option=option, signature="2025-01-15"))) == [p95] * 5
+
+
+def test_running_one_third_contract_takes_the_revalued_2024_amounts():
+    # 1/3 ETP signed 2021-08-01: year 4 starts 2024-08-01, the first anniversary after 22 June 2024
+    verdict = evaluate(case(40, option="1/3", signature="2021-08-01"))
+    assert amounts(verdict) == [D(12000), D(9000), D(7000), D(7350), D(7350)]
+    assert amounts(evaluate(case(92, option="1/3", signature="2021-08-01")))[3:] == [D(8767)] * 2
+    assert amounts(evaluate(case(97, option="1/3", signature="2021-08-01")))[3:] == [D(12600)] * 2
+    # signed 2021-03-01: year 4 starts 2024-03-01, before the revaluation; year 5 takes it
+    assert amounts(evaluate(case(40, option="1/3", signature="2021-03-01")))[3:] == [D(7000), D(7350)]
+
+
+def test_year_1_advance_of_70_percent_within_15_days_of_hiring():
+    advance = evaluate(case(60)).aid[0].advance
+    assert advance.amount == D("25200.00")
+    assert advance.due_date == date(2020, 2, 18)
+    assert evaluate(case(60)).aid[1].advance is None
+
+
+def test_no_advance_where_the_sources_give_none():
+    assert evaluate(case(60, signature="2025-01-15")).aid[0].advance is None
+
+
+def test_unknown_percentile_gives_the_candidate_amounts():
+    verdict = evaluate(case(None))
+    assert verdict.aid[0].amount == D(36000)
+    assert verdict.aid[1].amount is None
+    assert verdict.aid[1].possible_amounts == [D(27000), D(36000)]
+    assert verdict.aid[2].possible_amounts == [D(21000), D(25000), D(36000)]
+    assert verdict.aid[2].missing == ["doctor.activity.percentile"]
+    assert verdict.aid_total is None
+
+
+def test_second_assistant_amounts_are_not_invented():
+    c = case(60, option="2", signature="2025-03-01")
+    c["contract"]["first_assistant_contract"] = {"signature_date": "2023-03-01", "option": "1", "objectives_met": True}
+    verdict = evaluate(c)
+    assert verdict.status == "eligible"
+    assert all(y.amount is None and y.certainty == "uncertain" for y in verdict.aid)
+
+
+def test_no_aid_schedule_for_a_case_that_is_not_eligible():
+    c = case(60)
+    c["doctor"]["sector"] = "non_conventionne"
+    assert evaluate(c).aid == []
+
+
+def test_amounts_are_decimal_in_json():
+    dumped = evaluate(case(60)).model_dump(mode="json")
+    assert dumped["aid"][0]["amount"] == "36000"
+
+
+# -- objectives --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("percentile", "band", "increase"),
+                         [(35, "p30", 20), (55, "p50", 15), (75, "p70", D("7.5")), (92, "p90", 4), (96, "p95", 0)])
+def test_avenant_7_one_third_bands(percentile, band, increase):
+    objectives = evaluate(case(percentile, option="1/3")).objectives
+    assert [o.indicator for o in objectives] == ["patientele_mt", "file_active"]
+    mt = objectives[0]
+    assert (mt.band, mt.increase_percent, mt.kind) == (band, D(increase), "increase")
+
+
+def test_targets_are_counts_rounded_up():
+    objectives = evaluate(case(75, option="1/3")).objectives  # +7.5 %
+    assert [(o.start_count, o.target_count) for o in objectives] == [(1000, 1075), (2000, 2150)]
+    objectives = evaluate(case(75, option="1/3", activity={"mt_patients_adult": 999, "file_active": 1001,
+                                                           "percentile": 75})).objectives
+    assert [o.target_count for o in objectives] == [1074, 1077]  # 1073.925 -> 1074, 1076.075 -> 1077
+
+
+def test_specialists_only_have_a_file_active_objective():
+    c = case(40, option="1/2", specialty="cardiologie", signature="2024-09-02")
+    assert [o.indicator for o in evaluate(c).objectives] == ["file_active"]
+    c = case(40, option="1/2", specialty="pediatrie", signature="2024-09-02")
+    assert [o.indicator for o in evaluate(c).objectives] == ["patientele_mt", "file_active"]
+
+
+def test_new_installation_reaches_the_median_within_3_years():
+    c = case(10, option="1/2", new_installation=True)
+    objectives = evaluate(c).objectives
+    assert {(o.kind, o.target_percentile, o.within) for o in objectives} == {("reach_percentile", 50, "3 ans")}
+
+
+def test_2023_bands_are_flagged_not_found_except_maintenance_above_p95():
+    verdict = evaluate(case(60, option="1", signature="2023-10-02"))
+    assert all(o.increase_percent is None and o.certainty == "uncertain" for o in verdict.objectives)
+    top = evaluate(case(97, option="1", signature="2023-10-02")).objectives
+    assert all(o.increase_percent == 0 for o in top)
+
+
+# -- yearly review -----------------------------------------------------------------------------------------
+CARDIO = {"doctor": {"specialty": "cardiologie", "activity": {"percentile": 40, "file_active": 2000}},
+          "contract": {"signature_date": "2020-01-15", "option": "1/3"}}
+
+
+def test_no_modulation_in_years_1_and_2_under_avenant_7():
+    for year, amount in ((1, 12000), (2, 9000)):
+        r = review(CARDIO, year, achieved={"file_active": 1500})
+        assert (r.modulated, r.objectives_met, r.aid_due) == (False, False, D(amount))
+
+
+def test_year_3_objective_met_pays_the_maximum():
+    r = review(CARDIO, 3, achieved={"file_active": 2400})  # +20 % of 2000
+    assert (r.modulated, r.objectives_met, r.aid_due, r.max_amount) == (True, True, D(7000), D(7000))
+
+
+def test_year_3_objective_missed_is_flagged_uncertain_not_invented():
+    r = review(CARDIO, 3, achieved={"file_active": 2399})
+    assert r.objectives_met is False
+    assert r.aid_due is None
+    assert r.certainty == "uncertain"
+    assert r.prorata_estimate == (D(7000) * D(2399) / D(2400)).quantize(D("1.00"))
+
+
+def test_review_rejects_an_unknown_indicator_and_year():
+    with pytest.raises(ValueError, match="patientele_mt"):
+        review(CARDIO, 3, achieved={"patientele_mt": 10})
+    with pytest.raises(ValueError, match="from 1 to 5"):
+        review(CARDIO, 6, achieved={})
+
+
+# -- properties --------------------------------------------------------------------------------------------
+BOOK = load_rules()
+
+
+def test_every_amount_parameter_is_non_negative_decimal():
+    for regime in BOOK.regimes:
+        for param in regime.parameters.values():
+            if param.unit == "euros":
+                for value in param.values:
+                    assert value.value is None or (isinstance(value.value, Decimal) and value.value >= 0)
+
+
+@pytest.mark.parametrize("regime", [r.id for r in BOOK.regimes])
+def test_higher_band_never_asks_for_a_larger_increase(regime):
+    rule = BOOK.regime(regime).objectives
+    bands = [b.id for b in BOOK.regime(regime).aid.bands]  # highest first
+    for increase in rule.increases.values():
+        known = [increase.bands[b] for b in bands if increase.bands.get(b) is not None]
+        assert known == sorted(known), (regime, known)
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(date(2019, 9, 1), date(2030, 12, 31)), option=st.sampled_from(["etp_1_3", "etp_1_2", "etp_1"]),
+       percentile=st.floats(0, 100))
+def test_avenant_7_scale_never_increases_from_year_2_to_year_3(day, option, percentile):
+    """On any date, for the same band, year 3+ never pays more than year 2, nor year 2 more than year 1."""
+    regime = BOOK.regime("avenant7-2019")
+    band = regime.aid.band_of(percentile)
+
+    def amount(year):
+        table = regime.aid.band_table(option, year)
+        return regime.param(table.get(band.id, table["default"]), day)
+
+    y1, y2, y3 = amount(1), amount(2), amount(3)
+    assert y2 is not None and y3 is not None and y2 >= y3 >= 0
+    assert y1 is None or y1 >= y2
+
+
+@settings(max_examples=200, deadline=None)
+@given(percentile=st.floats(0, 100), option=st.sampled_from(["1/3", "1/2", "1"]),
+       signature=st.dates(date(2019, 9, 1), date(2023, 4, 30)))
+def test_avenant_7_schedules_are_complete_and_non_negative(percentile, option, signature):
+    verdict = evaluate(case(percentile, option=option, signature=signature.isoformat()))
+    assert len(verdict.aid) == 5
+    assert all(y.amount is not None and y.amount >= 0 for y in verdict.aid)
+    assert all(y.start < y.end for y in verdict.aid)
+
+
+@settings(max_examples=200, deadline=None)
+@given(signature=st.dates(date(2019, 9, 1), date(2030, 12, 31)), year=st.integers(1, 5))
+def test_contract_years_follow_the_calendar(signature, year):
+    start, end = year_bounds(signature, year)
+    next_start, _ = year_bounds(signature, year + 1)
+    assert next_start == end.fromordinal(end.toordinal() + 1)
+    assert start.month == signature.month
+    assert start.day == signature.day or (signature.month, signature.day) == (2, 29)
