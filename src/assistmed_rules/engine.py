@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -25,12 +25,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from pydantic import ValidationError
 
-from .conditions import DATA_GAP, Context, Missing
-from .errors import InvalidCaseError, NoRegimeError
+from .conditions import DATA_GAP, Context, Missing, Result, Tri
+from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .models import Case
 from .money import aid_schedule, objectives
 from .money import review as review_year
-from .rulebook import Regime, RuleBook, Template, default_rulebook
+from .rulebook import Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict
 
 UNKNOWN_TEXT = "inconnu"
@@ -100,11 +100,53 @@ def _dedupe(items: Missing) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-class Evaluator:
-    """Evaluates cases against a :class:`RuleBook` (the shipped rules unless told otherwise)."""
+#: What a backend returns for one rule: (applies, its missing inputs, condition, its missing inputs).
+Judgement = tuple[Tri, Missing, Tri, Missing]
+ALWAYS: Result = (True, ())
 
-    def __init__(self, rules: RuleBook | None = None) -> None:
+
+class NativeBackend:
+    """Evaluates the compiled closures of the rules (the default backend)."""
+
+    name = "native"
+
+    def __init__(self, rules: RuleBook) -> None:
+        self.rules = rules
+
+    def judge(self, regime: Regime, rules: Sequence[Rule], ctx: Context) -> list[Judgement]:
+        return [(rule.applies_if.fn(ctx) if rule.applies_if is not None else ALWAYS) + rule.condition.fn(ctx)
+                for rule in rules]
+
+
+BACKENDS = ("native", "durable")
+
+
+def make_backend(name: str, rules: RuleBook) -> Any:
+    """The backend called ``name`` for ``rules``; :class:`BackendUnavailableError` if it cannot run here."""
+    if name == "native":
+        return NativeBackend(rules)
+    if name == "durable":
+        try:
+            from .durable_backend import DurableBackend
+        except ImportError as exc:
+            raise BackendUnavailableError(
+                f"the durable-rules backend cannot be imported here ({exc}): install it with"
+                " `pip install 'assistmed-rules[durable]'` on Python 3.10 to 3.12, or use backend='native'"
+            ) from None
+        return DurableBackend(rules)
+    raise ValueError(f"unknown backend {name!r}: accepted: {', '.join(BACKENDS)}")
+
+
+class Evaluator:
+    """Evaluates cases against a :class:`RuleBook` (the shipped rules unless told otherwise).
+
+    ``backend`` is ``"native"`` (compiled closures, the default) or ``"durable"`` (the durable-rules Rete
+    engine, an optional extra); both return the same verdicts.
+    """
+
+    def __init__(self, rules: RuleBook | None = None, backend: str = "native") -> None:
         self.rules = rules if rules is not None else default_rulebook()
+        self.backend = make_backend(backend, self.rules)
 
     def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
         case = coerce_case(case)
@@ -125,7 +167,9 @@ class Evaluator:
         ) + (f" ; le régime « {regime.short_title} » régit les contrats signés du {span.start.isoformat()}"
              f" {'au ' + span.end.isoformat() if span.end else 'à ce jour'}.")
         ctx = Context(case, signature, regime.param, regime.table_entry)
-        findings = [self._finding(rule, ctx, regime) for rule in regime.rules if rule.valid.contains(signature)]
+        rules = [rule for rule in regime.rules if rule.valid.contains(signature)]
+        findings = [self._finding(rule, judgement, ctx, regime)
+                    for rule, judgement in zip(rules, self.backend.judge(regime, rules, ctx))]
         outcomes = {f.outcome for f in findings}
         status = "not_eligible" if "not_met" in outcomes else "undetermined" if "unknown" in outcomes else "eligible"
         missing: list[str] = []
@@ -172,15 +216,11 @@ class Evaluator:
         return review_year(regime, Context(case, signature, regime.param, regime.table_entry), contract_year, achieved)
 
     @staticmethod
-    def _finding(rule: Any, ctx: Context, regime: Regime) -> Finding:
-        applicable: bool | None = True
-        missing: Missing = ()
-        if rule.applies_if is not None:
-            applicable, missing = rule.applies_if.fn(ctx)
+    def _finding(rule: Rule, judgement: Judgement, ctx: Context, regime: Regime) -> Finding:
+        applicable, missing, value, cond_missing = judgement
         if applicable is False:
-            outcome, key = "met", "not_applicable"
+            outcome, key, missing = "met", "not_applicable", ()
         else:
-            value, cond_missing = rule.condition.fn(ctx)
             if value is True:
                 outcome, key, missing = "met", "met", ()
             elif applicable is None:  # unknown whether the rule applies, and it is not met (or unknown)
@@ -245,16 +285,33 @@ class Evaluator:
         )
 
 
-def evaluate(case: Case | Mapping[str, Any], on: date | str | None = None, *, rules: RuleBook | None = None) -> Verdict:
+def evaluate(
+    case: Case | Mapping[str, Any], on: date | str | None = None, *, rules: RuleBook | None = None,
+    backend: str = "native",
+) -> Verdict:
     """Evaluate one case on a date and return its :class:`Verdict`.
 
     ``case`` is a :class:`Case` or a plain dict as parsed from JSON. ``on`` is the evaluation date (a date
     or ``"YYYY-MM-DD"``): obligations are judged on it, and a contract with no signature date is taken as
     signed on it. Left out, it is the signature date, or today if that is unknown too. ``rules`` defaults
-    to the rule files shipped with the package.
+    to the rule files shipped with the package. ``backend`` is ``"native"`` or ``"durable"`` (optional
+    extra); for many cases, build one :class:`Evaluator` and reuse it.
     """
-    evaluator = _DEFAULT if rules is None else Evaluator(rules)
-    return evaluator.evaluate(case, on)
+    if rules is None and backend == "native":
+        return _DEFAULT.evaluate(case, on)
+    return _evaluator(rules, backend).evaluate(case, on)
+
+
+_EVALUATORS: dict[tuple[int, str], Evaluator] = {}
+
+
+def _evaluator(rules: RuleBook | None, backend: str) -> Evaluator:
+    book = rules if rules is not None else default_rulebook()
+    key = (id(book), backend)
+    evaluator = _EVALUATORS.get(key)
+    if evaluator is None or evaluator.rules is not book:
+        evaluator = _EVALUATORS[key] = Evaluator(book, backend)
+    return evaluator
 
 
 def review(
