@@ -32,9 +32,27 @@ class InvalidCaseError(AssistmedError, ValueError):
             field = ".".join(str(part) for part in err["loc"]) or "<case>"
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                message = "unknown field: remove it or check its spelling against the documented input format"
+                message = _unknown_field_message(err["loc"])
             errors.append({"field": field, "message": message, "input": err.get("input")})
         return cls(errors, where)
+
+
+def _unknown_field_message(loc: tuple[Any, ...]) -> str:
+    """Name the fields accepted where an unknown key was found, and the nearest one."""
+    from .models import Case, suggest
+
+    model: Any = Case
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        annotation = getattr(field, "annotation", None)
+        if not (isinstance(annotation, type) and hasattr(annotation, "model_fields")):
+            model = None
+            break
+        model = annotation
+    if model is None:
+        return "unknown field: remove it or check its spelling against docs/input.md"
+    accepted = list(model.model_fields)
+    return (f"unknown field {loc[-1]!r}{suggest(str(loc[-1]), accepted)}; accepted here: {', '.join(accepted)}")
 
 
 class RuleFileError(AssistmedError, ValueError):

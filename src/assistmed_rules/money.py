@@ -209,10 +209,25 @@ def compile_objectives(spec: ObjectivesSpec, aid: AidSchedule | None, scope: Sco
 # ---------------------------------------------------------------------------------------------------
 # Computing
 # ---------------------------------------------------------------------------------------------------
+def add_years(day: date, years: int) -> date:
+    """``day`` plus whole calendar years; 29 February becomes 28 February in a common year (as relativedelta).
+
+    >>> add_years(date(2024, 2, 29), 2)
+    datetime.date(2026, 2, 28)
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def year_bounds(signature: date, year: int) -> tuple[date, date]:
-    """First and last day of contract year ``year`` (1-based), anniversaries by calendar arithmetic."""
-    start = signature + relativedelta(years=year - 1)
-    return start, signature + relativedelta(years=year) - timedelta(days=1)
+    """First and last day of contract year ``year`` (1-based), anniversaries by calendar arithmetic.
+
+    >>> year_bounds(date(2020, 1, 15), 2)
+    (datetime.date(2021, 1, 15), datetime.date(2022, 1, 14))
+    """
+    return add_years(signature, year - 1), add_years(signature, year) - timedelta(days=1)
 
 
 def _possible_bands(schedule: AidSchedule, percentile: float | None) -> list[Band | None]:
@@ -293,9 +308,10 @@ def aid_schedule(regime: Regime, ctx: Context) -> list[AidYear]:
 
 
 def _contract_years(signature: date, duration: relativedelta) -> int:
+    """Number of contract years a contract of this duration starts (a part year counts as a year)."""
     end = signature + duration
     years = 0
-    while signature + relativedelta(years=years) < end:
+    while add_years(signature, years) < end:
         years += 1
     return years
 

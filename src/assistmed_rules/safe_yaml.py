@@ -17,8 +17,9 @@ from .errors import RuleFileError
 
 #: Largest rule file accepted, in bytes.
 MAX_FILE_BYTES = 1_000_000
-#: Deepest nesting of mappings and lists accepted in a rule file.
-MAX_NESTING = 64
+#: Deepest nesting of mappings and lists accepted in a rule file (a condition nested to its own limit of
+#: 32 all/any levels takes two YAML levels per level, inside the rule).
+MAX_NESTING = 100
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -71,6 +72,17 @@ class _StrictLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.MarkedYAMLError(
+                "while reading a date", None,
+                f"malformed date {node.value!r} ({exc}): write dates as YYYY-MM-DD", node.start_mark,
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 def load_yaml_text(text: str, name: str) -> Any:
     """Parse ``text`` (the content of the file ``name``) as plain YAML data."""
@@ -80,6 +92,9 @@ def load_yaml_text(text: str, name: str) -> Any:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
     except yaml.constructor.ConstructorError as exc:
         raise RuleFileError(name, f"YAML tag not allowed (rule files hold plain data only): {exc}") from None
+    except yaml.MarkedYAMLError as exc:
+        where = f" (line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1})" if exc.problem_mark else ""
+        raise RuleFileError(name, f"{exc.problem}{where}") from None
     except yaml.YAMLError as exc:
         raise RuleFileError(name, f"not valid YAML: {exc}") from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2019-02-30
