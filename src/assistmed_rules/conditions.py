@@ -32,7 +32,6 @@ from enum import Enum
 from operator import attrgetter
 from typing import Any, Union
 
-from annotated_types import Ge, Le
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
 
@@ -83,11 +82,11 @@ def _field_types(model: type[BaseModel], prefix: str = "") -> dict[str, FieldTyp
             out.update(_field_types(base, path + "."))
             continue
         lo, hi = -math.inf, math.inf
-        for meta in info.metadata:
-            if isinstance(meta, Ge):
-                lo = float(meta.ge)  # type: ignore[arg-type]
-            elif isinstance(meta, Le):
-                hi = float(meta.le)  # type: ignore[arg-type]
+        for meta in info.metadata:  # pydantic's Ge / Le constraints
+            if getattr(meta, "ge", None) is not None:
+                lo = float(meta.ge)
+            if getattr(meta, "le", None) is not None:
+                hi = float(meta.le)
         desc = info.description or ""
         if isinstance(base, type) and issubclass(base, Enum):
             out[path] = FieldType(path, "enum", tuple(m.value for m in base), description=desc)
@@ -115,9 +114,11 @@ FIELDS: dict[str, FieldType] = _field_types(Case)
 class Scope:
     """What a condition may refer to besides the input fields: the regime's parameters and tables."""
 
-    def __init__(self, params: Mapping[str, str], tables: Mapping[str, str]) -> None:
+    def __init__(self, params: Mapping[str, str], tables: Mapping[str, str],
+                 list_values: Mapping[str, list[frozenset[str]]] | None = None) -> None:
         self.params = params  # name -> unit
         self.tables = tables  # name -> key path
+        self.list_values = list_values or {}  # list parameter -> its dated values, checked against the field
 
 
 class Context:
@@ -199,6 +200,8 @@ class _Compiler:
         kind, left = self.subject(spec, subjects[0], where)
         rhs = spec[op]
         if op in ("in", "not_in"):
+            if subjects[0] == "sum":
+                raise ConditionError(f"{where}: '{op}' tests one field; compare a sum with gt / ge / lt / le / is")
             right_list = self.list_operand(rhs, kind, left, where + f".{op}")
             fn = _membership(left, right_list)
             return _not(fn) if op == "not_in" else fn
@@ -237,8 +240,14 @@ class _Compiler:
         table = self.table(spec["lookup"], where)
         if "key" not in spec:
             raise ConditionError(f"{where}: 'lookup' needs a 'key' (the field whose value is looked up)")
-        key = self.field(spec["key"], f"{where}.key")
+        key = self.table_key(table, spec["key"], f"{where}.key")
         return "lookup", (table, key)
+
+    def table_key(self, table: str, path: Any, where: str) -> FieldType:
+        key = self.field(path, where)
+        if key.path != self.scope.tables[table]:
+            raise ConditionError(f"{where}: table {table!r} is keyed by {self.scope.tables[table]}, not {key.path}")
+        return key
 
     def table(self, name: Any, where: str) -> str:
         if not isinstance(name, str) or name not in self.scope.tables:
@@ -348,6 +357,10 @@ class _Compiler:
             name = self.param(spec["param"], where)
             if self.scope.params[name] != "list":
                 raise ConditionError(f"{where}: parameter {name!r} is not a list")
+            if kind == "enum":
+                for values in self.scope.list_values.get(name, ()):
+                    for value in sorted(values):
+                        self.literal(value, kind, subject, f"{where} (parameter {name})")
 
             def from_param(ctx: Context) -> tuple[Any, bool, Missing]:
                 v = ctx.param(name, ctx.ref_date)
@@ -357,7 +370,7 @@ class _Compiler:
             return from_param
         if isinstance(spec, dict) and set(spec) == {"lookup", "key"}:
             table = self.table(spec["lookup"], where)
-            key_get = _getter(self.field(spec["key"], f"{where}.key"))
+            key_get = _getter(self.table_key(table, spec["key"], f"{where}.key"))
 
             def from_table(ctx: Context) -> tuple[Any, bool, Missing]:
                 key, missing = key_get(ctx)
@@ -367,6 +380,8 @@ class _Compiler:
                 if entry is None:
                     return None, False, (f"{DATA_GAP}table {table}[{key}]",)
                 values, complete = entry
+                if not isinstance(values, frozenset):  # a single value is a list of one
+                    values = frozenset([values])
                 gap = NO_MISSING if complete else (f"{DATA_GAP}table {table}[{key}] (partial list)",)
                 return values, complete, gap
             return from_table

@@ -421,6 +421,11 @@ def review(regime: Regime, ctx: Context, contract_year: int, achieved: Mapping[s
         notes.append("Atteinte des objectifs inconnue (cible ou réalisé non connus).")
     elif mod.formula == "all_or_nothing":
         due = Decimal(0)
+    elif mod.formula == "prorata" and year.amount is not None and all(
+            i.achieved is not None and i.target_count for i in inds):
+        due = (year.amount * min(min(Decimal(i.achieved) / Decimal(i.target_count), Decimal(1))  # type: ignore[arg-type]
+                                 for i in inds)).quantize(Decimal("1.00"))
+        notes.append("Aide au prorata du taux d'atteinte le plus faible (" + mod.says + ").")
     else:
         due = None
         certainty = "uncertain"

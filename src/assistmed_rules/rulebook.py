@@ -386,7 +386,9 @@ def _parameter(name: str, spec: ParameterSpec, cite: _Citer, file: str) -> Param
                 dv = DatedValueSpec.model_validate(raw)
             except ValidationError as exc:
                 raise _schema_error(file, {}, exc) from None
-            values.append(DatedValue(start, _convert_value(dv.value, spec.unit, where), dv.certainty, dv.note,
+            own = "certainty" in raw
+            values.append(DatedValue(start, _convert_value(dv.value, spec.unit, where),
+                                     dv.certainty if own else spec.certainty, dv.note if own else spec.note,
                                      cite(dv.citations, f"parameters.{name}") or cite(spec.citations, name)))
         else:
             values.append(DatedValue(start, _convert_value(raw, spec.unit, where), spec.certainty, spec.note,
@@ -460,7 +462,8 @@ def load_rule_file(path: Path) -> Regime:
             current = f"parameters.{required}"
             if required not in params or params[required].unit != unit:
                 raise ConditionError(f"every rule file declares the parameter {required!r} (unit {unit}): the engine reads it")
-        scope = Scope({n: p.unit for n, p in params.items()}, {n: t.key for n, t in tables.items()})
+        scope = Scope({n: p.unit for n, p in params.items()}, {n: t.key for n, t in tables.items()},
+                      {n: [v.value for v in p.values if v.value is not None] for n, p in params.items() if p.unit == "list"})
         ids: set[str] = set()
         rules = []
         for rspec in spec.rules:
@@ -544,8 +547,13 @@ def load_table_data(book: RuleBook, path: Path) -> None:
             where = f"entries.{key}"
             _check_table_key(table, str(key), where)
             entry = _table_entry(raw_entry, table, cite, where)
-            if entry.citations is table.citations:
-                entry = TableEntry(entry.value, entry.complete, spec.certainty, spec.note, citations)
+            own = isinstance(raw_entry, dict) and "value" in raw_entry
+            entry = TableEntry(
+                entry.value, entry.complete,
+                entry.certainty if own and "certainty" in raw_entry else spec.certainty,
+                entry.note if own and "certainty" in raw_entry else spec.note,
+                citations if entry.citations is table.citations else entry.citations,
+            )
             table.entries[str(key)] = entry
     except (ConditionError, ValidationError) as exc:
         raise RuleFileError(name, str(exc)) from None

@@ -84,9 +84,9 @@ class PeriodSpec(_Spec):
 class DurationSpec(_Spec):
     """A legal delay, in calendar units (computed with dateutil's relativedelta)."""
 
-    years: int = Field(0, ge=0, le=100)
-    months: int = Field(0, ge=0, le=1200)
-    days: int = Field(0, ge=0, le=36500)
+    years: int = Field(0, ge=0, le=1000)
+    months: int = Field(0, ge=0, le=1000)
+    days: int = Field(0, ge=0, le=1000)
 
 
 ParameterUnit = Literal["patients", "percentile", "percent", "euros", "duration", "list", "count", "date"]
@@ -290,3 +290,9 @@ class TableDataSpec(_Spec):
     certainty: Certainty = "confirmed"
     note: str | None = None
     entries: dict[str, Any] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _uncertain_needs_note(self) -> TableDataSpec:
+        if self.certainty == "uncertain" and not (self.note and self.note.strip()):
+            raise ValueError("certainty 'uncertain' needs a 'note' saying what the sources disagree on or lack")
+        return self
