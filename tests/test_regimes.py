@@ -62,7 +62,10 @@ def test_solo_gp_without_stated_commitments_is_not_read_as_refusing_them():
     del case["doctor"]["coordinated_practice_commitment"], case["doctor"]["group_practice_commitment"]
     verdict = evaluate(case)
     assert verdict.status == "undetermined"
-    assert verdict.missing == ["doctor.coordinated_practice_commitment", "doctor.group_practice_commitment"]
+    assert {"doctor.coordinated_practice_commitment", "doctor.group_practice_commitment"} <= set(verdict.missing)
+    # under avenant 7 a GP's activity is his patient count: the percentile alone does not decide
+    assert verdict.finding("a7.activite").outcome == "unknown"
+    assert "doctor.activity.mt_patients_adult" in verdict.missing
 
 
 def test_radiologist_2025_not_eligible_citing_the_2024_exclusion():
@@ -198,7 +201,7 @@ def test_second_assistant_from_year_3_of_the_first_contract():
 # -- running contracts ---------------------------------------------------------------------------------
 def test_2022_avenant_7_contract_evaluated_in_2025_keeps_its_regime():
     case = signed(SOLO_GP, "2022-01-10")
-    case["doctor"].update(coordinated_practice="msp")
+    case["doctor"].update(coordinated_practice="msp", activity={"mt_patients_adult": 900, "percentile": 45})
     verdict = evaluate(case, on="2025-03-01")
     assert verdict.regime == "avenant7-2019"
     assert verdict.status == "eligible"

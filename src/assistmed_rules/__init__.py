@@ -7,6 +7,7 @@ assistant médical, and on what terms? Law as data, every answer traceable to an
 'not_eligible'
 """
 
+from .batch import evaluate_many
 from .engine import Evaluator, evaluate, review
 from .errors import AssistmedError, BackendUnavailableError, InvalidCaseError, NoRegimeError, RuleFileError
 from .models import (
@@ -32,6 +33,7 @@ __all__ = [
     "Activity", "AssistmedError", "Assistant", "BackendUnavailableError", "Case", "Citation", "Contract",
     "ContractOption", "CoordinatedPractice", "Doctor", "Evaluator", "Finding", "InvalidCaseError",
     "NoRegimeError", "ObligationStatus", "Qualification", "RuleBook", "RuleFileError", "Sector", "Specialty",
-    "TariffOption", "Verdict", "Zone", "__version__", "evaluate", "load_rules", "review", "AidYear", "Objective",
+    "TariffOption", "Verdict", "Zone", "__version__", "evaluate", "evaluate_many", "load_rules", "review", "AidYear",
+    "Objective",
     "Review",
 ]

@@ -1,4 +1,8 @@
-"""Command line: ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``.
+"""Command line.
+
+- ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``: one case, its verdict.
+- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each.
+- ``assistmed-rules schema [input|verdict]``: the JSON Schema of the input and of the verdict.
 
 Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable file or invalid rules (the error goes
 to stderr).
@@ -7,16 +11,22 @@ to stderr).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
-from collections.abc import Sequence
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .batch import SUMMARY_COLUMNS, summarise, unflatten
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
+from .models import Case
 from .rulebook import load_rules
+from .verdict import Verdict
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -71,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--on", help="evaluation date YYYY-MM-DD (default: the contract's signature date, else today)")
     ev.add_argument("--format", choices=("text", "json"), default="text", help="text report (French) or JSON verdict")
     _rules_options(ev)
+
+
+    batch = sub.add_parser("evaluate-batch", help="evaluate a CSV or JSON Lines file of cases, one summary row each")
+    batch.add_argument("input", help="IN.csv (columns named by dotted field paths) or IN.jsonl (one case per line)")
+    batch.add_argument("-o", "--output", required=True, help="OUT.csv or OUT.jsonl")
+    batch.add_argument("--on", help="evaluation date YYYY-MM-DD")
+    batch.add_argument("--full", action="store_true", help="JSON Lines output: include each full verdict")
+    batch.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                       help="progress bar on stderr (auto: only when stderr is a terminal)")
+    _rules_options(batch)
+    schema = sub.add_parser("schema", help="print the JSON Schema of the input case and of the verdict")
+    schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both")
     return parser
 
 
@@ -97,11 +119,119 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_rows(path: str) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects)."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
+    with handle:
+        try:
+            if path.endswith(".csv"):
+                yield from csv.DictReader(handle)
+                return
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
+                except (json.JSONDecodeError, InputFileError) as exc:
+                    row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
+                yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
+        except UnicodeDecodeError as exc:
+            raise InputFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from None
+
+
+def _count_lines(path: str) -> int | None:
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for line in f if line.strip()) - (1 if path.endswith(".csv") else 0)
+    except OSError:
+        return None
+
+
+class _Progress:
+    """A one-line progress bar on stderr, drawn only when asked to or when stderr is a terminal."""
+
+    def __init__(self, total: int | None, mode: str) -> None:
+        self.total = total
+        self.enabled = mode == "always" or (mode == "auto" and sys.stderr.isatty())
+        self.last = -1.0
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and done != self.total:
+            return
+        self.last = now
+        if self.total:
+            width = 30
+            filled = int(width * done / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        else:
+            sys.stderr.write(f"\r{done} cases")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def cmd_evaluate_batch(args: argparse.Namespace) -> int:
+    on = coerce_date(args.on, "--on")
+    if not (args.output.endswith(".csv") or args.output.endswith(".jsonl")):
+        raise InputFileError(f"{args.output}: the output must be a .csv or .jsonl file")
+    if not (args.input.endswith(".csv") or args.input.endswith(".jsonl")):
+        raise InputFileError(f"{args.input}: the input must be a .csv or .jsonl file")
+    evaluator = _evaluator(args)
+    progress = _Progress(_count_lines(args.input), args.progress)
+    counts: Counter[str] = Counter()
+    csv_out = args.output.endswith(".csv")
+    with open(args.output, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
+        if writer is not None:
+            writer.writeheader()
+        for i, row in enumerate(_read_rows(args.input)):
+            if "__error__" in row:
+                result: Any = InvalidCaseError([{"field": "<row>", "message": row["__error__"], "input": None}],
+                                               f"row {i}")
+            else:
+                flat = any("." in key for key in row)
+                try:
+                    result = evaluator.evaluate(unflatten(row) if flat else row, on)
+                except InvalidCaseError as exc:
+                    result = InvalidCaseError(exc.errors, f"row {i}")
+            summary = summarise(result, i)
+            counts[summary["status"]] += 1
+            if writer is not None:
+                writer.writerow(summary)
+            else:
+                if args.full and isinstance(result, Verdict):
+                    summary["verdict"] = result.model_dump(mode="json")
+                out.write(json.dumps(summary, ensure_ascii=False) + "\n")
+            progress.update(i + 1)
+    progress.close()
+    total = sum(counts.values())
+    parts = ", ".join(f"{status}: {counts[status]}" for status in ("eligible", "not_eligible", "undetermined")
+                      if counts[status])
+    print(f"{total} rows evaluated ({parts or 'none'}); {counts['invalid']} rows rejected -> {args.output}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schemas = {"input": Case.model_json_schema(), "verdict": Verdict.model_json_schema(mode="serialization")}
+    doc = schemas if args.which == "both" else schemas[args.which]
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return {"evaluate": cmd_evaluate}[args.command](args)
+        return {"evaluate": cmd_evaluate, "evaluate-batch": cmd_evaluate_batch, "schema": cmd_schema}[args.command](args)
     except InvalidCaseError as exc:
         print(f"assistmed-rules: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -200,7 +200,8 @@ class Evaluator:
             missing_data=[m[len(DATA_GAP):] for m in missing if m.startswith(DATA_GAP)],
             obligations=obligations,
             conditional_obligations=conditional,
-            uncertain_rules=[f.rule_id for f in findings if f.certainty == "uncertain" and f.outcome in deciding],
+            uncertain_rules=[f.rule_id for f in findings
+                             if f.certainty == "uncertain" and f.outcome in deciding and f.applicable is not False],
             aid=aid_schedule(regime, ctx) if eligible else [],
             objectives=objectives(regime, ctx) if eligible else [],
             renewal=regime.aid.renewal.says if regime.aid is not None else None,

@@ -144,7 +144,13 @@ QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coerc
 OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption))]
 SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty)]
 DepartementField = Annotated[str | None, BeforeValidator(_departement)]
-Count = Annotated[int | None, Field(ge=0, le=1_000_000)]
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number of patients, not true/false")
+    return value
+
+
+Count = Annotated[int | None, BeforeValidator(_not_a_bool), Field(ge=0, le=1_000_000)]
 
 #: Dates outside this window are refused as typing errors (the aid starts in 2019).
 EARLIEST_DATE = date(1900, 1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from .verdict import Citation, Verdict
@@ -95,3 +96,33 @@ def render_text(verdict: Verdict) -> str:
     if verdict.uncertain_rules:
         lines += ["", "Règles reposant sur une lecture incertaine des sources : " + ", ".join(verdict.uncertain_rules)]
     return "\n".join(lines)
+
+
+def render_html(verdict: Verdict) -> str:
+    """Render ``verdict`` as a compact HTML table (what Jupyter shows)."""
+    esc = html.escape
+    colour = {"eligible": "#1a7f37", "not_eligible": "#cf222e", "undetermined": "#9a6700"}[verdict.status]
+    rows = []
+    for f in verdict.findings:
+        mark = "sans objet" if f.applicable is False else {"met": "rempli", "not_met": "NON REMPLI", "unknown": "inconnu"}[f.outcome]
+        links = ", ".join(f'<a href="{esc(c.url)}">{esc(str(c))}</a>' for c in f.citations)
+        flag = " ⚠" if f.certainty == "uncertain" else ""
+        rows.append(f"<tr><td><code>{esc(f.rule_id)}</code>{flag}</td><td>{esc(mark)}</td>"
+                    f"<td>{esc(f.message)}</td><td>{links}</td></tr>")
+    extra = []
+    if verdict.missing:
+        extra.append("<p><b>Manquant :</b> " + ", ".join(f"<code>{esc(m)}</code>" for m in verdict.missing) + "</p>")
+    if verdict.aid:
+        cells = "".join(f"<td>{esc(_euros(y.amount)) if y.amount is not None else '?'}</td>" for y in verdict.aid)
+        heads = "".join(f"<th>Année {y.contract_year}</th>" for y in verdict.aid)
+        extra.append(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
+    if verdict.obligations:
+        extra.append("<ul>" + "".join(
+            f"<li>{esc(o.title)} : {o.due_date.isoformat() if o.due_date else '?'} ({esc(STATE_TEXT[o.state])})</li>"
+            for o in verdict.obligations) + "</ul>")
+    return (
+        f'<div><p><b style="color:{colour}">{esc(STATUS_TEXT[verdict.status])}</b> — '
+        f"{esc(verdict.regime_title or 'aucun régime')}</p>"
+        "<table><tr><th>règle</th><th>résultat</th><th>constat</th><th>source</th></tr>"
+        + "".join(rows) + "</table>" + "".join(extra) + "</div>"
+    )

@@ -174,6 +174,12 @@ class Verdict(_Out):
 
         return render_text(self)
 
+    def _repr_html_(self) -> str:
+        """A compact HTML table, for Jupyter."""
+        from .report import render_html
+
+        return render_html(self)
+
 
 class IndicatorReview(_Out):
     """One indicator at a yearly review: its target, what was achieved, and whether the objective is met."""

@@ -1,0 +1,118 @@
+"""Many cases at once: iterables of cases, flat rows (CSV, JSON Lines) and pandas or polars DataFrames.
+
+The flat input format names each column by the dotted path of its field (``doctor.sector``,
+``doctor.activity.mt_patients_adult``, ``contract.signature_date``...); an empty cell is an unknown fact.
+A row that does not validate gives an error row naming the row and the field, and the batch goes on.
+
+>>> results = evaluate_many([
+...     {"doctor": {"sector": "non_conventionne"}, "contract": {"signature_date": "2020-03-01"}},
+...     {"doctor": {"sector": "secteur_9"}},
+... ])
+>>> results[0].status
+'not_eligible'
+>>> isinstance(results[1], InvalidCaseError), results[1].where
+(True, 'row 1')
+>>> unflatten({"doctor.sector": "secteur_1", "doctor.activity.file_active": "", "contract.option": "1/2"})
+{'doctor': {'sector': 'secteur_1'}, 'contract': {'option': '1/2'}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from .engine import Evaluator
+from .errors import InvalidCaseError
+from .models import Case
+from .rulebook import RuleBook
+from .verdict import Verdict
+
+#: Columns of a batch summary (CSV / JSON Lines output, DataFrame result).
+SUMMARY_COLUMNS = ("row", "status", "regime", "first_failing_rule", "missing", "missing_data", "aid_total",
+                   "uncertain_rules", "error")
+
+
+def unflatten(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn a flat row keyed by dotted paths into a nested case; empty cells (``""``, None, NaN) are left out."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or value == "" or (isinstance(value, float) and value != value):
+            continue
+        parts = str(key).strip().split(".")
+        node = out
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise InvalidCaseError([{"field": key, "message": f"{part!r} is both a value and a group of fields",
+                                         "input": value}])
+            node = child
+        node[parts[-1]] = value
+    return out
+
+
+def summarise(result: Verdict | InvalidCaseError, row: int) -> dict[str, Any]:
+    """One summary row of a verdict (or of an invalid case)."""
+    if isinstance(result, InvalidCaseError):
+        return {"row": row, "status": "invalid", "regime": None, "first_failing_rule": None, "missing": "",
+                "missing_data": "", "aid_total": None, "uncertain_rules": "",
+                "error": "; ".join(f"{e['field']}: {e['message']}" for e in result.errors)}
+    failed = result.failed_rules
+    total = result.aid_total
+    return {
+        "row": row, "status": result.status, "regime": result.regime,
+        "first_failing_rule": failed[0] if failed else None,
+        "missing": ";".join(result.missing), "missing_data": ";".join(result.missing_data),
+        "aid_total": None if total is None else str(total), "uncertain_rules": ";".join(result.uncertain_rules),
+        "error": None,
+    }
+
+
+def iter_evaluate(
+    cases: Iterable[Case | Mapping[str, Any]], on: date | str | None = None, *,
+    evaluator: Evaluator | None = None, flat: bool = False,
+) -> Iterator[Verdict | InvalidCaseError]:
+    """Evaluate cases one by one, yielding a verdict or the :class:`InvalidCaseError` of each (in order)."""
+    ev = evaluator or Evaluator()
+    for i, case in enumerate(cases):
+        try:
+            data = unflatten(case) if flat and not isinstance(case, Case) else case
+            yield ev.evaluate(data, on)
+        except InvalidCaseError as exc:
+            yield InvalidCaseError(exc.errors, f"row {i}")
+
+
+def evaluate_many(
+    cases: Iterable[Case | Mapping[str, Any]] | Any, on: date | str | None = None, *,
+    rules: RuleBook | None = None, backend: str = "native", flat: bool = False,
+) -> Any:
+    """Evaluate many cases.
+
+    ``cases`` is an iterable of :class:`Case` objects or dicts (nested, or flat with dotted keys when
+    ``flat=True``), or a pandas / polars DataFrame in the flat input format. For an iterable, the result is
+    a list with, for each case in order, its :class:`Verdict` or its :class:`InvalidCaseError` (``.where``
+    names the row). For a DataFrame, the result is a DataFrame of the same library with one summary row
+    per input row (columns :data:`SUMMARY_COLUMNS`).
+    """
+    evaluator = Evaluator(rules, backend)
+    kind = _frame_kind(cases)
+    if kind is None:
+        return list(iter_evaluate(cases, on, evaluator=evaluator, flat=flat))
+    rows = cases.to_dict("records") if kind == "pandas" else cases.to_dicts()
+    summary = [summarise(r, i) for i, r in enumerate(iter_evaluate(rows, on, evaluator=evaluator, flat=True))]
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
+    import polars as pl
+
+    return pl.DataFrame(summary, schema={c: (pl.Int64 if c == "row" else pl.Utf8) for c in SUMMARY_COLUMNS})
+
+
+def _frame_kind(obj: Any) -> str | None:
+    module = type(obj).__module__
+    if module.startswith("pandas") and hasattr(obj, "to_dict"):
+        return "pandas"
+    if module.startswith("polars") and hasattr(obj, "to_dicts"):
+        return "polars"
+    return None

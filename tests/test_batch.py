@@ -1,0 +1,104 @@
+"""Issue 6 (first part): batches, DataFrames, the batch CLI, the JSON Schema command, HTML rendering."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from assistmed_rules import InvalidCaseError, evaluate, evaluate_many
+from assistmed_rules.batch import SUMMARY_COLUMNS, unflatten
+from assistmed_rules.cli import main
+
+ROWS = [
+    {"doctor.sector": "secteur_1", "doctor.specialty": "medecine_generale", "doctor.coordinated_practice": "msp",
+     "doctor.activity.mt_patients_adult": "900", "assistant.qualification": "cqp",
+     "contract.signature_date": "2020-03-01", "contract.option": "1/2"},
+    {"doctor.sector": "secteur_2", "doctor.tariff_option": "aucune", "contract.signature_date": "2020-03-01"},
+    {"doctor.sector": "secteur_1", "doctor.specialty": "medecine_generale", "contract.signature_date": "2025-01-15",
+     "contract.option": "1"},
+    {"doctor.sector": "secteur_9", "doctor.activity.file_active": "-3"},
+]
+EXPECTED = ["eligible", "not_eligible", "undetermined", "invalid"]
+
+
+def statuses(results):
+    return [r.status if not isinstance(r, InvalidCaseError) else "invalid" for r in results]
+
+
+def test_evaluate_many_over_flat_rows_keeps_order_and_goes_on_after_an_invalid_row():
+    results = evaluate_many(ROWS, flat=True)
+    assert statuses(results) == EXPECTED
+    error = results[3]
+    assert error.where == "row 3"
+    assert {e["field"] for e in error.errors} == {"doctor.sector", "doctor.activity.file_active"}
+
+
+def test_evaluate_many_equals_evaluate_one_by_one():
+    nested = [unflatten(r) for r in ROWS[:3]]
+    assert [v.model_dump() for v in evaluate_many(nested)] == [evaluate(c).model_dump() for c in nested]
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    columns = sorted({k for r in rows for k in r})
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_cli_batch_csv_to_csv_with_summary(tmp_path, capsys):
+    source = write_csv(tmp_path / "in.csv", ROWS)
+    assert main(["evaluate-batch", str(source), "-o", str(tmp_path / "out.csv")]) == 0
+    with (tmp_path / "out.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["status"] for r in rows] == EXPECTED
+    assert list(rows[0]) == list(SUMMARY_COLUMNS)
+    assert rows[1]["first_failing_rule"] == "a7.secteur"
+    assert rows[0]["aid_total"] == ""  # percentile unknown: the year-2+ amounts depend on it
+    assert "doctor.sector" in rows[3]["error"]
+    err = capsys.readouterr().err
+    assert "4 rows evaluated (eligible: 1, not_eligible: 1, undetermined: 1); 1 rows rejected" in err
+    assert "\r[" not in err  # no progress bar when stderr is not a terminal
+
+
+def test_cli_batch_jsonl_with_full_verdicts(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(unflatten(r)) for r in ROWS[:3]) + "\n{not json}\n", encoding="utf-8")
+    assert main(["evaluate-batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--full", "--progress", "always"]) == 0
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [line["status"] for line in lines] == ["eligible", "not_eligible", "undetermined", "invalid"]
+    assert lines[0]["verdict"]["regime"] == "avenant7-2019"
+    assert "line 4" in lines[3]["error"]
+
+
+def test_cli_batch_refuses_other_formats(tmp_path, capsys):
+    assert main(["evaluate-batch", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.csv")]) == 2
+    assert ".csv or .jsonl" in capsys.readouterr().err
+
+
+def test_dataframe_gives_the_same_statuses_as_the_rows():
+    pd = pytest.importorskip("pandas", reason="pandas is an optional extra")
+    frame = pd.DataFrame(ROWS)
+    result = evaluate_many(frame)
+    assert list(result.columns) == list(SUMMARY_COLUMNS)
+    assert list(result["status"]) == EXPECTED
+    assert list(result["status"]) == statuses(evaluate_many(ROWS, flat=True))
+
+
+def test_schema_command_prints_both_json_schemas(capsys):
+    assert main(["schema"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"input", "verdict"}
+    assert "doctor" in doc["input"]["properties"]
+    assert set(doc["verdict"]["properties"]["status"]["enum"]) == {"eligible", "not_eligible", "undetermined"}
+
+
+def test_verdict_renders_as_html_and_text():
+    verdict = evaluate(unflatten(ROWS[0]))
+    html = verdict._repr_html_()
+    assert html.startswith("<div>") and "a7.secteur" in html and "https://" in html
+    assert str(verdict).startswith("Verdict : ÉLIGIBLE")
