@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                        help="progress bar on stderr (auto: only when stderr is a terminal)")
     _rules_options(batch)
+    docs = sub.add_parser("docs", help="write one Markdown page per regime, generated from the rule files")
+    docs.add_argument("out_dir", help="directory to write the pages into (e.g. docs/regimes)")
+    _rules_options(docs)
     schema = sub.add_parser("schema", help="print the JSON Schema of the input case and of the verdict")
     schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both")
     return parser
@@ -220,6 +223,14 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .docgen import write_docs
+
+    for page in write_docs(_evaluator(args).rules, args.out_dir):
+        print(page)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     schemas = {"input": Case.model_json_schema(), "verdict": Verdict.model_json_schema(mode="serialization")}
     doc = schemas if args.which == "both" else schemas[args.which]
@@ -231,7 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return {"evaluate": cmd_evaluate, "evaluate-batch": cmd_evaluate_batch, "schema": cmd_schema}[args.command](args)
+        commands = {"evaluate": cmd_evaluate, "evaluate-batch": cmd_evaluate_batch, "schema": cmd_schema,
+                    "docs": cmd_docs}
+        return commands[args.command](args)
     except InvalidCaseError as exc:
         print(f"assistmed-rules: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -150,6 +150,7 @@ class Compiled:
     fields: frozenset[str]
     params: frozenset[str]
     tables: frozenset[str]
+    spec: Any = None  # the condition as written in the rule file (for documentation and linting)
 
 
 class _Compiler:
@@ -558,7 +559,7 @@ def compile_condition(spec: Any, scope: Scope, where: str) -> Compiled:
     """Check ``spec`` against the condition language and the input models, and compile it."""
     compiler = _Compiler(scope)
     fn = compiler.node(spec, where, 1)
-    return Compiled(fn, frozenset(compiler.fields), frozenset(compiler.params), frozenset(compiler.tables))
+    return Compiled(fn, frozenset(compiler.fields), frozenset(compiler.params), frozenset(compiler.tables), spec)
 
 
 def check_field_path(path: Any, kind: str, where: str) -> FieldType:

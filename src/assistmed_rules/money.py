@@ -294,7 +294,7 @@ def aid_schedule(regime: Regime, ctx: Context) -> list[AidYear]:
                 share_percent=adv.share,
                 amount=None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
                 due_date=None if begin is None else begin + adv.within,
-                counted_from=f"{_delay(adv.within)} après {adv.counted_from}",
+                counted_from=f"{delay_text(adv.within)} après {adv.counted_from}",
                 citations=list(adv.citations), certainty=adv.certainty, note=adv.note,
             )
         out.append(AidYear(
@@ -316,7 +316,7 @@ def _contract_years(signature: date, duration: relativedelta) -> int:
     return years
 
 
-def _delay(delta: relativedelta) -> str:
+def delay_text(delta: relativedelta) -> str:
     parts = [(delta.years, "an"), (delta.months, "mois"), (delta.days, "jour")]
     return " ".join(f"{n} {u}{'s' if n > 1 and u != 'mois' else ''}" for n, u in parts if n) or "0 jour"
 
@@ -356,7 +356,7 @@ def objectives(regime: Regime, ctx: Context) -> list[Objective]:
             out.append(Objective(
                 indicator=ind.id, label=ind.label, band=band.id if band else None, kind="reach_percentile",
                 increase_percent=None, target_percentile=new.target_percentile, start_count=start,
-                within=_delay(new.within), citations=list(new.citations), certainty=new.certainty, note=new.note,
+                within=delay_text(new.within), citations=list(new.citations), certainty=new.certainty, note=new.note,
             ))
             continue
         inc = rule.increases.get(option.value) if option is not None else None

@@ -1,0 +1,61 @@
+"""Issue 6 (documentation): the regime pages are generated from the rules and current; the docs build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistmed_rules.docgen import write_docs
+from assistmed_rules.rulebook import load_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def test_generated_regime_pages_are_up_to_date(tmp_path):
+    pages = write_docs(load_rules(), tmp_path)
+    for page in pages:
+        committed = DOCS / "regimes" / page.name
+        assert committed.is_file(), f"run: assistmed-rules docs docs/regimes ({page.name} is missing)"
+        assert committed.read_text(encoding="utf-8") == page.read_text(encoding="utf-8"), (
+            f"docs/regimes/{page.name} is stale: run `assistmed-rules docs docs/regimes`")
+
+
+def test_every_rule_and_parameter_is_listed_with_its_source():
+    book = load_rules()
+    for regime in book.regimes:
+        page = (DOCS / "regimes" / f"{regime.id}.md").read_text(encoding="utf-8")
+        for rule in regime.rules:
+            section = page.split(f"### `{rule.id}`", 1)[1].split("\n### ", 1)[0]
+            for citation in rule.citations:
+                assert citation.url in section, (rule.id, citation.url)
+                if citation.article:
+                    assert " ".join(citation.article.split()) in section
+            assert rule.valid.start.isoformat() in section
+        for name in regime.parameters:
+            assert f"| `{name}` |" in page
+        for obligation in regime.obligations:
+            assert f"| `{obligation.id}` |" in page
+
+
+def test_tutorial_examples_run():
+    text = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+    namespace: dict = {}
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+        exec(compile(block, "docs/tutorial.md", "exec"), namespace)  # noqa: S102 - our own documentation
+
+
+def test_docs_site_builds(tmp_path):
+    pytest.importorskip("mkdocs", reason="mkdocs is a test dependency")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "site" / "regimes" / "convention-2024" / "index.html").is_file()
+    shutil.rmtree(tmp_path / "site")
