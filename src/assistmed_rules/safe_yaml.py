@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from .errors import RuleFileError
 
@@ -22,7 +22,38 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 100
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _Checks:
+    """Constructor checks shared by both loaders: no duplicate keys, dates that can be, named when not."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise yaml.MarkedYAMLError(
+                    "while reading a mapping", node.start_mark, "a key must be a plain value", key_node.start_mark,
+                ) from None
+            if duplicate:
+                raise yaml.MarkedYAMLError(
+                    "while reading a mapping", node.start_mark,
+                    f"duplicate key {key!r}: each key may appear once", key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.MarkedYAMLError(
+                "while reading a date", None,
+                f"malformed date {node.value!r} ({exc}): write dates as YYYY-MM-DD", node.start_mark,
+            ) from None
+
+
+class _StrictLoader(_Checks, yaml.SafeLoader):
     """A SafeLoader that refuses anchors, aliases, duplicate keys and excessive nesting."""
 
     def __init__(self, stream: str) -> None:
@@ -54,42 +85,54 @@ class _StrictLoader(yaml.SafeLoader):
                 self._depth -= 1
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                raise yaml.MarkedYAMLError(
-                    "while reading a mapping", node.start_mark, "a key must be a plain value", key_node.start_mark,
-                ) from None
-            if duplicate:
-                raise yaml.MarkedYAMLError(
-                    "while reading a mapping", node.start_mark,
-                    f"duplicate key {key!r}: each key may appear once", key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_timestamp(self, node: Any) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise yaml.MarkedYAMLError(
-                "while reading a date", None,
-                f"malformed date {node.value!r} ({exc}): write dates as YYYY-MM-DD", node.start_mark,
-            ) from None
-
-
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _check_events(text: str) -> None:
+    """With libyaml's fast parser: refuse anchors, aliases and excessive nesting before constructing."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, AliasEvent):
+            raise yaml.MarkedYAMLError("while reading the file", None,
+                                       "aliases (*name) are not allowed in rule files: write the value out",
+                                       event.start_mark)
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
+            raise yaml.MarkedYAMLError("while reading the file", None,
+                                       "anchors (&name) are not allowed in rule files: write each value out",
+                                       event.start_mark)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise yaml.MarkedYAMLError("while reading the file", None,
+                                           f"nesting deeper than {MAX_NESTING} levels is not allowed",
+                                           event.start_mark)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+if _CLoader is not None:
+
+    class _FastStrictLoader(_Checks, _CLoader):  # type: ignore[misc, valid-type]
+        """libyaml's safe loader with the same constructor checks; anchors and nesting by _check_events."""
+
+    _FastStrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastStrictLoader.construct_yaml_timestamp)
+
+
+def _load(text: str) -> Any:
+    if _CLoader is None:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    _check_events(text)
+    return yaml.load(text, Loader=_FastStrictLoader)  # noqa: S506 - a SafeLoader too
+
 
 def load_yaml_text(text: str, name: str) -> Any:
     """Parse ``text`` (the content of the file ``name``) as plain YAML data."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise RuleFileError(name, f"file is larger than {MAX_FILE_BYTES} bytes: split it or check it is a rule file")
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return _load(text)
     except yaml.constructor.ConstructorError as exc:
         raise RuleFileError(name, f"YAML tag not allowed (rule files hold plain data only): {exc}") from None
     except yaml.MarkedYAMLError as exc:
