@@ -69,6 +69,7 @@ class FieldType:
     hi: float = math.inf
     integer: bool = False
     description: str = ""
+    actionable: bool = False
 
 
 def _field_types(model: type[BaseModel], prefix: str = "") -> dict[str, FieldType]:
@@ -88,12 +89,13 @@ def _field_types(model: type[BaseModel], prefix: str = "") -> dict[str, FieldTyp
             if getattr(meta, "le", None) is not None:
                 hi = float(meta.le)
         desc = info.description or ""
+        act = isinstance(info.json_schema_extra, dict) and bool(info.json_schema_extra.get("actionable"))
         if isinstance(base, type) and issubclass(base, Enum):
-            out[path] = FieldType(path, "enum", tuple(m.value for m in base), description=desc)
+            out[path] = FieldType(path, "enum", tuple(m.value for m in base), description=desc, actionable=act)
         elif base is bool:
-            out[path] = FieldType(path, "bool", description=desc)
+            out[path] = FieldType(path, "bool", description=desc, actionable=act)
         elif base in (int, float):
-            out[path] = FieldType(path, "number", lo=lo, hi=hi, integer=base is int, description=desc)
+            out[path] = FieldType(path, "number", lo=lo, hi=hi, integer=base is int, description=desc, actionable=act)
         elif base is date:
             out[path] = FieldType(path, "date", description=desc)
         elif base is str:

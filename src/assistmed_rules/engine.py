@@ -187,7 +187,7 @@ class Evaluator:
                     continue
                 (obligations if applies else conditional).append(self._obligation(ob, ctx, regime, on_day))
         eligible = status == "eligible"
-        return Verdict.model_construct(
+        verdict = Verdict.model_construct(
             status=status,
             regime=regime.id,
             regime_title=regime.title,
@@ -206,6 +206,8 @@ class Evaluator:
             objectives=objectives(regime, ctx) if eligible else [],
             renewal=regime.aid.renewal.says if regime.aid is not None else None,
         )
+        verdict._origin = (self, case, on)
+        return verdict
 
     def review(self, case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int]) -> Review:
         """The yearly review of a signed contract: see :func:`review`."""

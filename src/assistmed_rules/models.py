@@ -152,6 +152,10 @@ def _not_a_bool(value: Any) -> Any:
 
 Count = Annotated[int | None, BeforeValidator(_not_a_bool), Field(ge=0, le=1_000_000)]
 
+#: Marks the inputs a doctor can act on (what-if suggestions change only these): join a practice, commit,
+#: adhere to OPTAM, choose another option, grow the patientèle. Specialty, sector, place and dates are facts.
+ACTIONABLE: dict[str, Any] = {"actionable": True}
+
 #: Dates outside this window are refused as typing errors (the aid starts in 2019).
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
@@ -175,11 +179,11 @@ class _Model(BaseModel):
 class Activity(_Model):
     """The doctor's activity, as measured by the Assurance Maladie for the year before signature."""
 
-    mt_patients_adult: Count = Field(None, description="Patients aged 16 or more for whom the doctor is médecin traitant.")
-    mt_patients_child: Count = Field(None, description="Patients under 16 for whom the doctor is médecin traitant.")
-    file_active: Count = Field(None, description="Distinct patients seen at least once in the year (file active).")
+    mt_patients_adult: Count = Field(None, json_schema_extra=ACTIONABLE, description="Patients aged 16 or more for whom the doctor is médecin traitant.")
+    mt_patients_child: Count = Field(None, json_schema_extra=ACTIONABLE, description="Patients under 16 for whom the doctor is médecin traitant.")
+    file_active: Count = Field(None, json_schema_extra=ACTIONABLE, description="Distinct patients seen at least once in the year (file active).")
     percentile: float | None = Field(
-        None, ge=0, le=100, allow_inf_nan=False,
+        None, ge=0, le=100, allow_inf_nan=False, json_schema_extra=ACTIONABLE,
         description="Position of the doctor's activity in the national distribution of the specialty (0-100).",
     )
     clinical_fee_share: float | None = Field(
@@ -193,7 +197,7 @@ class Doctor(_Model):
 
     sector: SectorField = Field(None, description="Secteur conventionnel: secteur_1, secteur_2 or non_conventionne.")
     tariff_option: TariffOptionField = Field(
-        None, description="Secteur 2 only: OPTAM, OPTAM-CO (OPTAM-ACO) or aucune."
+        None, json_schema_extra=ACTIONABLE, description="Secteur 2 only: OPTAM, OPTAM-CO (OPTAM-ACO) or aucune."
     )
     specialty: SpecialtyField = Field(
         None, description="Specialty, as a slug (e.g. medecine_generale) or the Assurance Maladie code (e.g. '01')."
@@ -204,14 +208,14 @@ class Doctor(_Model):
         None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
     )
     group_practice_commitment: bool | None = Field(
-        None, description="Practising alone, commits to join a grouped practice."
+        None, json_schema_extra=ACTIONABLE, description="Practising alone, commits to join a grouped practice."
     )
     coordinated_practice: CoordinatedField = Field(
-        None, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
+        None, json_schema_extra=ACTIONABLE, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
     )
     multi_site_msp: bool | None = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
     coordinated_practice_commitment: bool | None = Field(
-        None, description="Not yet in a coordinated practice, commits to join one."
+        None, json_schema_extra=ACTIONABLE, description="Not yet in a coordinated practice, commits to join one."
     )
     coordinated_practice_joined_on: date | None = Field(None, description="Date the doctor joined a coordinated practice.")
     group_practice_joined_on: date | None = Field(None, description="Date the doctor joined a grouped practice.")
@@ -285,7 +289,9 @@ class Contract(_Model):
     signature_date: date | None = Field(
         None, description="Date of signature; left out, the contract is taken as signed on the evaluation date."
     )
-    option: OptionField = Field(None, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1').")
+    option: OptionField = Field(
+        None, json_schema_extra=ACTIONABLE, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1')."
+    )
     is_renewal: bool | None = Field(None, description="Whether this contract renews an earlier aid contract.")
     renews: PriorContract = Field(
         default_factory=PriorContract, description="The contract this one renews, if it is a renewal."

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Status = Literal["eligible", "not_eligible", "undetermined"]
 Outcome = Literal["met", "not_met", "unknown"]
@@ -149,6 +151,20 @@ class Verdict(_Out):
     aid: list[AidYear] = Field(default_factory=list, description="Maximum aid per contract year (eligible cases).")
     objectives: list[Objective] = Field(default_factory=list, description="Patientèle objectives (eligible cases).")
     renewal: str | None = Field(None, description="What the regime says of renewing the contract.")
+    _origin: Any = PrivateAttr(default=None)  # (evaluator, case, on), for how_to_qualify()
+
+    def how_to_qualify(self, max_changes: int = 3) -> list[Any]:
+        """The smallest changes the doctor can act on that would make this case eligible (see ``whatif``).
+
+        Each :class:`~assistmed_rules.whatif.Suggestion` gives the changed inputs, the rules they satisfy and
+        their citations; an eligible verdict gets an empty list.
+        """
+        if self._origin is None:
+            raise ValueError("this verdict was not produced by evaluate() in this process: evaluate the case again")
+        from .whatif import how_to_qualify
+
+        evaluator, case, on = self._origin
+        return how_to_qualify(evaluator, case, on, max_changes)
 
     @property
     def aid_total(self) -> Decimal | None:

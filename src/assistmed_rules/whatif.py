@@ -1,0 +1,159 @@
+"""What-if: the smallest changes a doctor can make to a case that would make it eligible.
+
+Only the inputs marked *actionable* in the models are changed (joining a coordinated practice, committing
+to, adhering to OPTAM, choosing another option, growing the patientèle); specialty, sector, place and past
+dates are facts and are never proposed. Candidate values come from the rules themselves: the choices of a
+field, or the threshold a rule compares it with, looked up for the contract's date.
+
+>>> from assistmed_rules import evaluate
+>>> verdict = evaluate({"doctor": {"sector": "secteur_1", "specialty": "medecine_generale",
+...                                "coordinated_practice": "aucune", "coordinated_practice_commitment": False,
+...                                "group_practice_doctors": 3, "activity": {"mt_patients_adult": 900}},
+...                     "contract": {"signature_date": "2021-03-01", "option": "1/2"}})
+>>> verdict.status
+'not_eligible'
+>>> [s.changes for s in verdict.how_to_qualify()][:2]
+[{'doctor.coordinated_practice': 'msp'}, {'doctor.coordinated_practice': 'centre_de_sante'}]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .conditions import FIELDS, ORDERED
+from .models import Case
+from .verdict import Citation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Evaluator
+    from .rulebook import Regime, Rule
+
+#: At most this many combinations of changes are evaluated.
+MAX_COMBINATIONS = 400
+
+
+class Suggestion(BaseModel):
+    """A set of changes to the case that makes it eligible, with the rules they satisfy."""
+
+    model_config = ConfigDict(frozen=True)
+
+    changes: dict[str, Any]
+    rules: list[str]
+    message: str
+    citations: list[Citation]
+
+
+def _thresholds(spec: Any, path: str, regime: Regime, day: date) -> Iterator[tuple[str, Any, list[str]]]:
+    """(operator, threshold, sum members) of every comparison of ``path`` in a condition."""
+    if isinstance(spec, dict):
+        for key in ("all", "any"):
+            for item in spec.get(key, []):
+                yield from _thresholds(item, path, regime, day)
+        if "not" in spec:
+            yield from _thresholds(spec["not"], path, regime, day)
+        members = spec.get("sum") or ([spec["field"]] if "field" in spec else [])
+        if path in members:
+            for op in ORDERED + ("is",):
+                if op in spec:
+                    value = spec[op]
+                    if isinstance(value, dict) and set(value) == {"param"}:
+                        value = regime.param(value["param"], day)
+                    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                        yield op, value, members
+
+
+def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) -> list[Any]:
+    ftype = FIELDS[path]
+    current = _get(case, path)
+    if ftype.kind == "enum":
+        return [c for c in ftype.choices if c != getattr(current, "value", current)]
+    if ftype.kind == "bool":
+        return [v for v in (True, False) if v is not current]
+    if ftype.kind != "number":
+        return []
+    out: list[Any] = []
+    specs = [rule.condition.spec] + ([rule.applies_if.spec] if rule.applies_if is not None else [])
+    for spec in specs:
+        for op, threshold, members in _thresholds(spec, path, regime, day):
+            others = sum((_get(case, m) or 0) for m in members if m != path)
+            step = 1 if ftype.integer else Decimal("0.1")
+            target = {"gt": threshold + step, "ge": threshold, "lt": threshold - step, "le": threshold}.get(op, threshold)
+            target = target - others
+            value = int(target) if ftype.integer else float(target)
+            if ftype.lo <= value <= ftype.hi and value != current:
+                out.append(value)
+    return list(dict.fromkeys(out))
+
+
+def _get(case: Case, path: str) -> Any:
+    obj: Any = case
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
+    for path, value in changes.items():
+        node = out
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node[part] = dict(node.get(part) or {})
+            node = node[part]
+        node[parts[-1]] = value
+    return out
+
+
+def how_to_qualify(evaluator: Evaluator, case: Case, on: date | None, max_changes: int = 3) -> list[Suggestion]:
+    """Smallest sets of actionable changes that turn the case eligible, fewest changes first."""
+    verdict = evaluator.evaluate(case, on)
+    if verdict.status == "eligible" or verdict.regime is None:
+        return []
+    regime = evaluator.rules.regime(verdict.regime)
+    rules = {r.id: r for r in regime.rules}
+    day = verdict.signature_date
+    blocking = [f.rule_id for f in verdict.findings if f.outcome != "met"]
+    data = case.model_dump(mode="json", exclude_none=True)
+    options: dict[str, list[dict[str, Any]]] = {}
+    for rule_id in blocking:
+        rule = rules[rule_id]
+        fields = sorted((rule.condition.fields | (rule.applies_if.fields if rule.applies_if else frozenset())),
+                        key=list(FIELDS).index)
+        fixes = []
+        for path in fields:
+            if not FIELDS[path].actionable:
+                continue
+            for value in _candidates(rule, path, case, regime, day):
+                changed = _evaluate(evaluator, data, {path: value}, on)
+                if changed is not None and changed.finding(rule_id).outcome == "met":
+                    fixes.append({path: value})
+        if not fixes:
+            return []  # a blocking rule no actionable change can satisfy
+        options[rule_id] = fixes
+    found: list[Suggestion] = []
+    for combo in itertools.islice(itertools.product(*options.values()), MAX_COMBINATIONS):
+        changes: dict[str, Any] = {}
+        for part in combo:
+            changes.update(part)
+        if len(changes) > max_changes or any(s.changes == changes for s in found):
+            continue
+        result = _evaluate(evaluator, data, changes, on)
+        if result is not None and result.status == "eligible":
+            cited = [c for rule_id in blocking for c in rules[rule_id].citations]
+            text = " ; ".join(f"{path} → {value}" for path, value in changes.items())
+            found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
+                                    message=f"Devient éligible avec : {text} (règles {', '.join(blocking)})."))
+    return sorted(found, key=lambda s: len(s.changes))
+
+
+def _evaluate(evaluator: Evaluator, data: dict[str, Any], changes: Mapping[str, Any], on: date | None) -> Any:
+    try:
+        return evaluator.evaluate(Case.model_validate(_apply(data, changes)), on)
+    except ValidationError:
+        return None
