@@ -153,6 +153,14 @@ class Verdict(_Out):
     renewal: str | None = Field(None, description="What the regime says of renewing the contract.")
     _origin: Any = PrivateAttr(default=None)  # (evaluator, case, on), for how_to_qualify()
 
+    def __eq__(self, other: object) -> bool:
+        """Two verdicts are equal when their fields are (where they were computed does not matter)."""
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
     def how_to_qualify(self, max_changes: int = 3) -> list[Any]:
         """The smallest changes the doctor can act on that would make this case eligible (see ``whatif``).
 
