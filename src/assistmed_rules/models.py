@@ -150,7 +150,7 @@ def _not_a_bool(value: Any) -> Any:
     return value
 
 
-Count = Annotated[int | None, BeforeValidator(_not_a_bool), Field(ge=0, le=1_000_000)]
+Count = Annotated[int | None, Field(ge=0, le=1_000_000), BeforeValidator(_not_a_bool)]
 
 #: Marks the inputs a doctor can act on (what-if suggestions change only these): join a practice, commit,
 #: adhere to OPTAM, choose another option, grow the patientèle. Specialty, sector, place and dates are facts.
