@@ -3,6 +3,8 @@
 - ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``: one case, its verdict.
 - ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each.
 - ``assistmed-rules schema [input|verdict]``: the JSON Schema of the input and of the verdict.
+- ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, generated from the rule files.
+- ``assistmed-rules lint [PATH]``: check rule files (exit code 1 on an error).
 
 Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable file or invalid rules (the error goes
 to stderr).
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from . import lint as lint_cli
 from .batch import SUMMARY_COLUMNS, summarise, unflatten
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
@@ -96,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     _rules_options(docs)
     schema = sub.add_parser("schema", help="print the JSON Schema of the input case and of the verdict")
     schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both")
+    lint = sub.add_parser(
+        "lint", help="check rule files: schema, citations, ids, parameter periods, fields, rules that can never fire")
+    lint_cli.configure_parser(lint)
     return parser
 
 
@@ -243,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         commands = {"evaluate": cmd_evaluate, "evaluate-batch": cmd_evaluate_batch, "schema": cmd_schema,
-                    "docs": cmd_docs}
+                    "docs": cmd_docs, "lint": lint_cli.run}
         return commands[args.command](args)
     except InvalidCaseError as exc:
         print(f"assistmed-rules: {exc}", file=sys.stderr)

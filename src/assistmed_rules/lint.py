@@ -8,9 +8,11 @@
   across files (``[duplicate-id]``); a parameter with no value at the start of its regime, or two values from
   the same day (``[parameter-periods]``); a condition naming a field the input models do not have
   (``[unknown-field]``); a rule whose condition no input can make true, or which never applies
-  (``[never-fires]``); regimes of the directory that overlap (``[regimes]``);
-- **warnings**: a rule no input can make false (``[always-met]``: it excludes nobody); a parameter, table or
-  source nothing reads (``[unused-parameter]``, ``[unused-table]``, ``[unused-source]``); a gap between two
+  (``[never-fires]``); regimes of the directory that overlap, or share an id (``[regimes]``); a data file of
+  the directory's ``data/`` folder that does not load (``[schema]``);
+- **warnings**: a rule no input can make false (``[always-met]``: it excludes nobody); a rule that cannot fire
+  with the entries an external table has, which a data file may supply (``[never-fires]``); a parameter, table
+  or source nothing reads (``[unused-parameter]``, ``[unused-table]``, ``[unused-source]``); a gap between two
   regimes (``[regimes]``: contracts signed then get the "no regime" verdict);
 - **uncertain**: every regime, transition, parameter (and dated value), table (and entry), rule, obligation
   and aid or objectives section whose certainty is ``uncertain``, with its note: the list a lawyer reviews.
@@ -47,7 +49,15 @@ from .conditions import COMPARISONS, FIELDS, Compiled, Context, Scope, parse_dur
 from .errors import AssistmedError, RuleFileError
 from .models import Case, suggest
 from .nomenclature import DEPARTEMENTS
-from .rulebook import REQUIRED_PARAMETERS, Regime, default_rules_dir, load_rule_file, load_rules, rule_files
+from .rulebook import (
+    REQUIRED_PARAMETERS,
+    Regime,
+    RuleBook,
+    default_rules_dir,
+    load_rule_file,
+    load_table_data,
+    rule_files,
+)
 from .safe_yaml import load_yaml_file
 from .schema import URL_PATTERN
 
@@ -124,7 +134,10 @@ def lint(path: str | Path | None = None, *, max_assignments: int = DEFAULT_MAX_A
     linter = _Linter(report, max_assignments)
     for file in files:
         linter.file(file)
-    linter.across_files(root if root.is_dir() else None)
+    if root.is_dir():
+        linter.data(root / "data")
+    linter.checks()
+    linter.across_files()
     return report
 
 
@@ -134,7 +147,7 @@ class _Linter:
         self.max_assignments = max(1, max_assignments)
         self.ids: dict[str, list[tuple[str, str]]] = {}  # id -> [(file name, "rule" | "obligation")]
         self.regimes: list[tuple[str, Regime]] = []
-        self.loaded_all = True
+        self.raw: dict[str, dict[str, Any]] = {}
 
     def error(self, name: str, tag: str, message: str) -> None:
         self.report.errors.append(f"{name}: [{tag}] {message}")
@@ -148,7 +161,6 @@ class _Linter:
         try:
             raw = load_yaml_file(path)
         except RuleFileError as exc:
-            self.loaded_all = False
             self.error(name, SCHEMA, _reason(exc))
             return
         found: set[str] = set()  # the tags raised on the raw file, so the loader's error is not repeated
@@ -165,14 +177,29 @@ class _Linter:
         try:
             regime = load_rule_file(path)
         except RuleFileError as exc:
-            self.loaded_all = False
             tag = _classify(exc)
             if tag not in found:
                 self.error(name, tag, _reason(exc))
             return
         self.regimes.append((name, regime))
-        self._never_fires(name, raw, regime)
-        self._unused(name, raw, regime)
+        self.raw[name] = raw
+
+    def data(self, directory: Path) -> None:
+        """Fill the external tables from the directory's ``data/`` files, as ``load_rules`` does."""
+        if not directory.is_dir() or not self.regimes:
+            return
+        book = RuleBook([regime for _, regime in self.regimes])
+        for path in rule_files(directory):
+            try:
+                load_table_data(book, path)
+            except RuleFileError as exc:
+                self.error(f"data/{path.name}", SCHEMA, _reason(exc))
+
+    def checks(self) -> None:
+        """The checks that need the compiled regimes: rules that can never fire, unused parameters."""
+        for name, regime in self.regimes:
+            self._never_fires(name, self.raw[name], regime)
+            self._unused(name, self.raw[name], regime)
 
     def _citations(self, name: str, raw: dict[str, Any]) -> None:
         sources: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
@@ -270,9 +297,16 @@ class _Linter:
                            f" applies ({search.describe()})")
                 continue
             where = " where it applies" if rule.applies_if is not None else ""
+            external = sorted(t for c in (rule.condition, rule.applies_if) if c is not None for t in c.tables
+                              if regime.tables[t].external)
             if not search.can_be(True, (spec.get("condition"), rule.condition), applies):
-                self.error(name, NEVER_FIRES, f"rule {rule.id}: no input makes the condition true{where}: the rule"
-                           f" can never be met, so no case is ever eligible under this regime ({search.describe()})")
+                message = (f"rule {rule.id}: no input makes the condition true{where}: the rule can never be met, so no"
+                           f" case is ever eligible under this regime ({search.describe()})")
+                if external:  # the user may supply the entries that make it true
+                    self.warn(name, NEVER_FIRES, f"{message}, with the entries of the tables {', '.join(external)}"
+                              " known here; a data file may supply others")
+                else:
+                    self.error(name, NEVER_FIRES, message)
             elif not search.can_be(False, (spec.get("condition"), rule.condition), applies):
                 self.warn(name, ALWAYS_MET, f"rule {rule.id}: no input makes the condition false{where}: the rule"
                           f" never excludes anyone ({search.describe()})")
@@ -325,7 +359,7 @@ class _Linter:
                 self.warn(name, UNUSED_SOURCE, f"sources.{sname} is cited nowhere")
 
     # -- across files ----------------------------------------------------------------------------------
-    def across_files(self, directory: Path | None) -> None:
+    def across_files(self) -> None:
         for rid, where in sorted(self.ids.items()):
             if len(where) > 1:
                 places = ", ".join(f"{kind} in {file}" for file, kind in where)
@@ -345,11 +379,6 @@ class _Linter:
             if regime.id in seen:
                 self.error(name, REGIMES, f"regime id {regime.id!r} is already used by {seen[regime.id]}")
             seen[regime.id] = name
-        if directory is not None and self.loaded_all and not any(f"[{REGIMES}]" in e for e in self.report.errors):
-            try:  # what loading the whole directory adds: its data/ files
-                load_rules(directory)
-            except RuleFileError as exc:
-                self.error(Path(getattr(exc, "file", str(directory))).name, SCHEMA, _reason(exc))
 
 
 # ---------------------------------------------------------------------------------------------------

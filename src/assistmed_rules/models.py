@@ -229,13 +229,12 @@ class Doctor(_Model):
     mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
     activity: Activity = Field(default_factory=Activity)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _multi_site_msp_is_an_msp(cls, data: Any) -> Any:
+    @model_validator(mode="after")
+    def _multi_site_msp_is_an_msp(self) -> Doctor:
         """A multi-site MSP is an MSP: say so in ``coordinated_practice`` when that is left out."""
-        if isinstance(data, dict) and data.get("multi_site_msp") is True and data.get("coordinated_practice") is None:
-            data = {**data, "coordinated_practice": CoordinatedPractice.msp}
-        return data
+        if self.multi_site_msp is True and self.coordinated_practice is None:
+            self.__dict__["coordinated_practice"] = CoordinatedPractice.msp  # frozen model: set once, here
+        return self
 
     @field_validator("multi_site_msp", mode="after")
     @classmethod
