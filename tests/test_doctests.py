@@ -14,7 +14,7 @@ MODULES = [assistmed_rules.__name__] + sorted(
     info.name for info in pkgutil.walk_packages(assistmed_rules.__path__, prefix=assistmed_rules.__name__ + ".")
 )
 #: Modules of optional extras, and the package they need.
-OPTIONAL = {"assistmed_rules.durable_backend": "durable_rules"}
+OPTIONAL = {"assistmed_rules.durable_backend": "durable_rules_engine"}
 
 
 def _importable(name):

@@ -1,70 +1,90 @@
 """An optional backend that decides the rules' conditions in durable-rules' Rete network.
 
 Install it with ``pip install 'assistmed-rules[durable]'`` (Python 3.10 to 3.12: durable-rules 2.0.28
-builds on 3.13 but its C extension does not import there) and select it with
+builds on 3.13 but its C extension does not import there, and the native engine is used) and select it with
 ``Evaluator(rules, backend="durable")`` or ``evaluate(case, backend="durable")``. The verdicts are the
 native engine's, finding for finding: the differential tests in ``tests/test_durable.py`` check it.
+
+>>> from assistmed_rules import Evaluator
+>>> evaluator = Evaluator(backend="durable")
+>>> evaluator.evaluate({"doctor": {"sector": "secteur_2", "tariff_option": "aucune"}},
+...                    on="2020-03-01").failed_rules
+['a7.secteur']
 
 Design
 ------
 
-**Compilation, once per rule file.** The condition of every rule (and its ``applies_if``) is read again from
-its rule file, as written, and compiled into *Kleene pairs*: for every leaf comparison and for every
-condition as a whole, two durable-rules expressions, "definitely true" (T) and "definitely false" (F)::
+**Kleene pairs.** The condition of every rule (and its ``applies_if``) is read again from its rule file, as
+written, and compiled into pairs of durable-rules expressions, "definitely true" (T) and "definitely false"
+(F), for every leaf comparison and for every condition as a whole::
 
     T(all: [a, b]) = T(a) and T(b)        F(all: [a, b]) = F(a) or F(b)
     T(any: [a, b]) = T(a) or T(b)         F(any: [a, b]) = F(a) and F(b)
     T(not: a)      = F(a)                 F(not: a)      = T(a)
 
-A value is unknown when neither expression matches: that is Kleene's three-valued logic, decided by the
-Rete network. Each pair becomes two durable-rules rules whose actions record the outcome ("node n is
-true" / "node n is false"). All the rules of a regime form one ruleset.
+A value is unknown when neither matches: Kleene's three-valued logic, decided by the Rete network. Each
+outcome is one or more durable-rules rules whose action records it ("node 12 is false"); all the rules of a
+regime form one ruleset. A condition's outcome is written in disjunctive form over its leaves' outcomes
+(``T(any: [all: [a, b], c]) = T(a) and T(b) | T(c)``), one rule per conjunction: durable-rules runs an
+action once per path of its alpha network a fact matches (an ``$and`` of two ``$or`` with two true branches
+each would run four times), and a leaf's own ``$or`` has exclusive branches, so each rule runs at most once.
 
 **The fact.** A case is asserted as one flat fact (``{"kind": "assistmed.case", "f__doctor__sector":
-"secteur_1", ...}``): an unknown input is an *absent* property, so no comparison on it matches. What a
-comparison reads besides the case is put in the fact too, resolved for the contract's date exactly as the
-native closures resolve it: the parameters in force (``p__<name>``), the table entries looked up with the
-case's key (``lv__``/``ll__`` properties, with the list's length and whether it is complete), a date shifted
-by a delay (``sh__`` properties: calendar arithmetic is done in Python), the numeric literals a sum is
-compared with (``k__``). Numbers carry their domain, as :mod:`assistmed_rules.conditions` does for sums:
-``lo__x``/``hi__x`` are the value itself when known, the field's bounds when not (absent when infinite: every
-comparison with an infinite bound is false in the direction the pairs use it). So ``sum: [a, b], gt: 640``
-is the pair ``T: lo__a + lo__b > 640``, ``F: hi__a + hi__b <= 640``, with the addition done by durable-rules
-(``$add``). Equality is ``T: lo >= hi' and hi <= lo'``, ``F: hi < lo' or lo > hi'``. Membership in a list
-of literals is a disjunction of equalities; membership in a parameter's or a table entry's list is
-``$iany``/``$iall`` over an array of type-tagged strings (``"s:msp"``: durable-rules compares ``2`` and
-``"2"`` as equal, Python does not). References to another property of the fact (``{"$m": ...}``) are
-guarded by ``$ex``, since durable-rules matches ``x < absent`` and ``x != absent``. Every rule also tests
-``kind``, so that no rule matches the session's state object.
+"secteur_1", ...}``) in a session of its own: an unknown input is an *absent* property, and no comparison
+on an absent property matches. What a comparison reads besides the case is in the fact too, resolved for
+the contract's date as the native closures resolve it: the parameters in force (``p__``), the table entries
+looked up with the case's key (``lv__``, or ``ll__`` for a list, with its length and whether it is
+complete), a date shifted by a delay (``sh__``: calendar arithmetic is done in Python), and the literals
+compared with a sum (``k__``). Numbers carry their domain, as :mod:`assistmed_rules.conditions` does for
+sums: ``lo__x`` and ``hi__x`` are the value when known and the field's bounds when not (absent when
+infinite: every comparison with an infinite bound is false in the direction the pairs use it). So
+``{sum: [a, b], gt: {param: s}}`` is ``T: p__s < lo__a + lo__b``, ``F: p__s >= hi__a + hi__b``, the
+addition done by durable-rules (``$add``); equality is ``T: lo >= hi' and hi <= lo'``, ``F: hi < lo' or lo >
+hi'``. Membership in literals is a disjunction of equalities; in a parameter's or a table entry's list it is
+``$iany``/``$iall`` over an array of type-tagged strings (``"s:msp"``: durable-rules finds ``2`` and ``"2"``
+equal, Python does not). A reference to another property (``{"$m": ...}``) is guarded by ``$ex``:
+durable-rules matches ``x < absent`` and ``x != absent``. Every rule tests ``kind``, so that no rule
+matches the session's state object.
 
-**The missing inputs.** When a condition is unknown, the inputs that would decide it are found by a Kleene
-walk over the values of its leaves, as decided by the Rete network: an unknown ``all``/``any``/``not``
-collects its unknown children's missing inputs in order, and an unknown leaf contributes its left operand's
-missing inputs then its right operand's, with the same names, order and duplicates as the native closures.
-(Deciding the missing sets inside Rete would take one rule per subset; the walk reads no input value, only
-which inputs are absent.) The walk's value for the whole condition must equal the one the network decided;
-a difference raises an internal error.
+**The missing inputs.** When a condition is unknown, the inputs that would decide it come from a Kleene
+walk over its tree, with the leaves' values as the network decided them: an unknown ``all``/``any``/``not``
+collects its unknown children's missing inputs in order, and an unknown leaf its left operand's missing
+inputs then its right operand's, as the native closures name, order and repeat them. (Deciding these lists
+in Rete would take a rule per subset of inputs; the walk reads which inputs are absent, never a value.) The
+walk's value for the whole condition must be the network's; a difference raises an internal error.
 
-**Limits of durable-rules handled here.** A rule may hold at most 15 ``$and``/``$or`` nodes
-(``MAX_SEQUENCE_EXPRESSIONS``): a larger expression is split into several rules (its disjunctive parts, as
-needed) that record the same outcome. A ruleset holds at most 1024 sessions (``MAX_STATE_INDEX_LENGTH``):
-each evaluation runs in a session of its own, deleted as soon as its outcomes are read. A fact holds at
-most 255 properties: a ruleset needing more is refused when compiled.
+**durable-rules' limits, and how they are met.**
+
+- At most 15 ``$and``/``$or`` per rule (``MAX_SEQUENCE_EXPRESSIONS``): a larger conjunction is split into
+  rules over the branches of one of its ``$or`` (exclusive branches: still one run per rule).
+- Its alpha network is walked with a stack of 64 nodes, every matching child of a node pushed at once:
+  every rule starts with ``kind`` then a *group* test (``g__3 == 1``), at most :data:`GROUP_SIZE` rules per
+  group, so that few nodes match side by side however many rules a regime has.
+- At most 1024 sessions per ruleset (``MAX_STATE_INDEX_LENGTH``): each evaluation deletes its session as
+  soon as its outcomes are read (without that, the engine fails after about a thousand cases).
+- Deleting the session of a fact that matched no rule crashes durable-rules: a rule that every case matches
+  (node :data:`SEEN`) makes sure the fact is always stored.
+- Its JSON parser reads an exponent only after a fraction (``1.0e-05``, not Python's ``1e-05``): facts are
+  serialised accordingly, and such literals of a rule go in the fact as constants.
+- At most 255 properties in a fact: a regime needing more is refused when compiled.
 
 **Registration and threads.** Rulesets are registered once per process, on a durable-rules host of this
 module that runs no background dispatch thread (evaluation is synchronous), under a versioned name: the
-regime id and a hash of the compiled ruleset. A second :class:`DurableBackend` over the same rule files
-reuses the registered ruleset; re-importing this module (e.g. ``importlib.reload`` in a notebook) creates a
-fresh host. Each ruleset has a lock: an evaluation (assert, actions, delete) holds it, so threads may share
-an :class:`~assistmed_rules.Evaluator`. durable-rules' C engine holds the GIL anyway, so threads would not
-run it in parallel.
+regime id and a hash of the compiled ruleset (and :data:`FORMAT_VERSION`). A second :class:`DurableBackend`
+over the same rule files reuses the registered rulesets, and re-importing this module (``importlib.reload``
+in a notebook) keeps the process's host and registry, so nothing is registered twice. Each ruleset has a
+lock, held by an evaluation from the assertion to the session's deletion: threads may share an
+:class:`~assistmed_rules.Evaluator` (durable-rules' C engine holds the GIL anyway, so they would not run it
+in parallel).
 
 **Not carried over.** A table entry holding one value (not a list) used with ``in`` is read as a one-item
-list here; the native closure would test a substring (a rule-file mistake either way).
+list here, where the native closure tests a substring (a rule-file mistake either way). Integer literals
+beyond 2**63 are not supported by durable-rules.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -73,13 +93,15 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from enum import Enum
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 try:  # durable-rules 2.0.28: its C extension fails to import on Python 3.13 (undefined symbols)
-    import durable_rules_engine  # noqa: F401  (the C engine; imported here so that a broken build fails early)
-    from durable import engine as _durable
+    import durable_rules_engine  # type: ignore[import-not-found]  # the C engine, called by _Ruleset
+    from durable import engine as _durable  # type: ignore[import-untyped]
 except Exception as exc:  # pragma: no cover - depends on the platform
     raise ImportError(f"durable-rules cannot be imported: {exc}") from exc
 
@@ -109,6 +131,13 @@ FORMAT_VERSION = 1
 KIND = "assistmed.case"
 #: Most ``$and``/``$or`` nodes durable-rules accepts in one rule (2 sequence slots each, 32 slots).
 MAX_LOGICAL_NODES = 15
+#: The pseudo-node every case matches (see :func:`_definition`).
+SEEN = 0
+#: Most conjunctions in the disjunctive form of a condition's outcome (see :meth:`_Network.top`).
+MAX_CONJUNCTIONS = 64
+#: Rules hung below one group node of the alpha network (see :func:`_definition`), and most groups.
+GROUP_SIZE = 24
+MAX_GROUPS = 30
 #: Most properties in one durable-rules fact (``MAX_OBJECT_PROPERTIES`` is 255; ``kind``, ``sid``, ``id``).
 MAX_FACT_PROPERTIES = 250
 
@@ -151,6 +180,7 @@ def _cmp(op: str, left: Any, right: Any) -> Expr:
             raise AssertionError("a comparison needs a property on one side")
         left, right, op = right, left, _FLIP[op]
     rhs: Any
+    refs: tuple[str, ...]
     if right[0] == "p":
         rhs, refs = ("ref", right[1]), (right[1],)
     elif right[0] == "sum":
@@ -233,10 +263,12 @@ def _tag(value: Any) -> str:
 
 def _plain(value: Any) -> Any:
     """An input value as durable-rules compares it: enums by value, dates as day numbers."""
-    if hasattr(value, "value") and not isinstance(value, (bool, int, float, str)):
+    if isinstance(value, Enum):
         value = value.value
     if isinstance(value, date):
         return value.toordinal()
+    if isinstance(value, Decimal):  # euro parameters: JSON has no decimals
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
@@ -354,12 +386,15 @@ class _Facts:
             return (value + delta if sign > 0 else value - delta).toordinal()
         return self._add(f"sh__{_slug(other.path)}__{'plus' if sign > 0 else 'minus'}__{delay.slug}", shifted)
 
+    def group(self, index: int) -> tuple[str, str]:
+        return self._add(f"g__{index}", lambda ctx: 1)
+
     def constant(self, value: float) -> tuple[str, str]:
         return self._add(f"k__{_slug(repr(float(value)))}", lambda ctx: value)
 
 
 def _enum_value(v: Any) -> Any:
-    return v.value if hasattr(v, "value") and not isinstance(v, (bool, int, float, str)) else v
+    return v.value if isinstance(v, Enum) else v
 
 
 def _key_getter(key: FieldType) -> Callable[[Any], Any]:
@@ -459,25 +494,74 @@ class _Network:
     regime: Regime
     facts: _Facts = field(default_factory=_Facts)
     leaves: dict[int, _Leaf] = field(default_factory=dict)
-    pairs: dict[int, tuple[Expr, Expr]] = field(default_factory=dict)  # every node with rules
+    #: every node with rules: its T and F outcomes, each a list of expressions (a disjunction)
+    pairs: dict[int, tuple[list[Expr], list[Expr]]] = field(default_factory=dict)
     programs: dict[str, tuple[_Program | None, _Program]] = field(default_factory=dict)
+    definition: dict[str, dict[str, Any]] = field(default_factory=dict)
     _leaf_ids: dict[str, int] = field(default_factory=dict)
 
     def leaf(self, true: Expr, false: Expr, recipe: Recipe) -> Walk:
         key = json.dumps([_json(true), _json(false), recipe], sort_keys=True, default=str)
         node = self._leaf_ids.get(key)
         if node is None:
-            node = self._leaf_ids[key] = len(self.pairs)
+            node = self._leaf_ids[key] = len(self.pairs) + 1
             self.leaves[node] = _Leaf(node, true, false, recipe)
-            self.pairs[node] = (true, false)
+            self.pairs[node] = ([true], [false])
         return ("leaf", node)
 
     def top(self, walk: Walk, pair: tuple[Expr, Expr]) -> _Program:
+        """A condition's node: its T and F outcomes as disjunctions of conjunctions of leaf outcomes.
+
+        durable-rules runs a rule's action once per path of the alpha network a fact matches: an ``$or``
+        with two true branches fires twice, an ``$and`` of two such ``$or`` four times. A leaf's ``$or`` has
+        exclusive branches (``x == 1 or x == 2``), so a conjunction of leaves fires at most once, and an
+        outcome fires once per true conjunction. Conditions whose disjunctive form would exceed
+        :data:`MAX_CONJUNCTIONS` keep their nested form (correct, with repeated firings).
+        """
         if walk[0] == "leaf":
             return _Program(walk[1], walk)
-        node = len(self.pairs)
-        self.pairs[node] = pair
+        node = len(self.pairs) + 1
+        outcomes = []
+        for positive, nested in ((True, pair[0]), (False, pair[1])):
+            dnf = self._dnf(walk, positive)
+            if dnf is None:
+                outcomes.append([nested])
+                continue
+            outcomes.append([_and(*(self.leaves[n].true if pol else self.leaves[n].false for n, pol in sorted(conj)))
+                             for conj in dnf])
+        self.pairs[node] = (outcomes[0], outcomes[1])
         return _Program(node, walk)
+
+    def _dnf(self, walk: Walk, positive: bool) -> list[frozenset[tuple[int, bool]]] | None:
+        kind = walk[0]
+        if kind == "leaf":
+            return [frozenset({(walk[1], positive)})]
+        if kind == "not":
+            return self._dnf(walk[1], not positive)
+        parts = [self._dnf(child, positive) for child in walk[1]]
+        if any(p is None for p in parts):
+            return None
+        out: list[frozenset[tuple[int, bool]]] | None
+        if (kind == "any") == positive:  # true any / false all: one child suffices
+            out = _absorb([c for p in parts for c in p])  # type: ignore[union-attr]
+        else:
+            out = [frozenset()]
+            for p in parts:
+                out = _absorb([a | b for a in out for b in p  # type: ignore[union-attr]
+                               if not any((n, not pol) in a for n, pol in b)])
+                if len(out) > MAX_CONJUNCTIONS:
+                    return None
+        return out if len(out) <= MAX_CONJUNCTIONS else None
+
+
+def _absorb(conjunctions: list[frozenset[tuple[int, bool]]]) -> list[frozenset[tuple[int, bool]]]:
+    """Drop repeated conjunctions and those implied by a smaller one (A or (A and B) is A)."""
+    unique = sorted(set(conjunctions), key=lambda c: (len(c), sorted(c)))
+    out: list[frozenset[tuple[int, bool]]] = []
+    for c in unique:
+        if not any(kept <= c for kept in out):
+            out.append(c)
+    return out
 
 
 class _Compiler:
@@ -542,8 +626,9 @@ class _Compiler:
         else:
             if isinstance(rhs, float) and not math.isfinite(rhs):
                 raise ConditionError(f"the durable backend compares finite numbers only; got {rhs!r}")
-            # A sum has no property to stand on the left of a comparison: its literal goes in the fact.
-            c = d = self.facts.constant(rhs) if len(left) > 1 else ("lit", rhs)
+            # A sum has no property to stand on the left of a comparison: its literal goes in the fact
+            # (so does a literal durable-rules cannot parse back, such as 1e-05).
+            c = d = self.facts.constant(rhs) if len(left) > 1 or not _c_safe(rhs) else ("lit", rhs)
         pairs = {
             "gt": (_cmp("gt", lo, d), _cmp("lte", hi, c)),
             "ge": (_cmp("gte", lo, d), _cmp("lt", hi, c)),
@@ -574,7 +659,7 @@ class _Compiler:
             else:
                 y = self.facts.raw(other)
         else:
-            y = ("lit", _plain(rhs))
+            y = ("lit", _plain(rhs)) if _c_safe(_plain(rhs)) else self.facts.constant(_plain(rhs))
         negation = {"is": "neq", "gt": "lte", "ge": "lt", "lt": "gte", "le": "gt"}
         direct = {"is": "eq", "gt": "gt", "ge": "gte", "lt": "lt", "le": "lte"}
         if op in ORDERED or op == "is":
@@ -597,25 +682,24 @@ class _Compiler:
         left_recipe = ("number_in", subject.path) if subject.kind == "number" else ("field", subject.path)
         if isinstance(rhs, list):  # literals: a disjunction of equalities, in the alpha network
             x = self.facts.number_value(subject) if subject.kind == "number" else self.facts.raw(subject)
-            values = list(dict.fromkeys(_plain(v) for v in rhs))
-            true = _or(*(_cmp("eq", x, ("lit", v)) for v in values))
-            false = _and(*(_cmp("neq", x, ("lit", v)) for v in values))
+            values = [v if _c_safe(v) else self.facts.constant(v) for v in dict.fromkeys(_plain(v) for v in rhs)]
+            true = _or(*(_cmp("eq", x, v if isinstance(v, tuple) else ("lit", v)) for v in values))
+            false = _and(*(_cmp("neq", x, v if isinstance(v, tuple) else ("lit", v)) for v in values))
             return true, false, (left_recipe,)
         tagged = self.facts.tagged(subject)
         if "param" in rhs:
             items, length = self.facts.param_list(rhs["param"])
             complete: list[Expr] = []
-            recipe = (left_recipe, ("param", rhs["param"]))
+            recipe: Recipe = (left_recipe, ("param", rhs["param"]))
         else:
             key = FIELDS[rhs["key"]]
             items, length, done = self.facts.table_list(rhs["lookup"], key)
             complete = [_cmp("eq", done, ("lit", 1))]
             recipe = (left_recipe, ("list", rhs["lookup"], key.path))
-        x, arr = tagged[1], items[1]
-        true = _and(("ex", x), ("iany", arr, x))
-        false = _and(("ex", x), ("ex", arr), *complete,
-                     _or(_cmp("eq", length, ("lit", 0)), ("iall_ne", arr, x)))
-        return true, false, recipe
+        xs, arr = tagged[1], items[1]
+        return (_and(("ex", xs), ("iany", arr, xs)),
+                _and(("ex", xs), ("ex", arr), *complete, _or(_cmp("eq", length, ("lit", 0)), ("iall_ne", arr, xs))),
+                recipe)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -668,6 +752,10 @@ def _build(regime: Regime) -> _Network:
             programs.append(net.top(walk, (true, false)))
         assert programs[1] is not None
         net.programs[rule.id] = (programs[0], programs[1])
+    try:
+        net.definition = _definition(net)
+    except ConditionError as exc:
+        raise RuleFileError(regime.file, f"the durable backend cannot compile this regime: {exc}") from None
     if len(net.facts.producers) > MAX_FACT_PROPERTIES:
         raise RuleFileError(regime.file, f"the durable backend needs {len(net.facts.producers)} fact properties"
                             f" for this regime; durable-rules holds at most {MAX_FACT_PROPERTIES}")
@@ -675,40 +763,103 @@ def _build(regime: Regime) -> _Network:
 
 
 def _definition(net: _Network) -> dict[str, dict[str, Any]]:
-    """The ruleset as durable-rules' JSON: rule name -> {"all": [{"m": expression}]}, without actions."""
-    out: dict[str, dict[str, Any]] = {}
+    """The ruleset as durable-rules' JSON: rule name -> {"all": [{"m": expression}]}, without actions.
+
+    Every rule starts with ``kind`` then a *group* test (``g__3 == 1``, true for every case): durable-rules
+    walks its alpha network with a stack of 64 nodes, and every test that matches below a node is pushed at
+    once. Hanging at most :data:`GROUP_SIZE` rules below each group node keeps that stack small however many
+    rules a regime has.
+    """
     kind = ("cmp", "eq", "kind", ("lit", KIND))
-    for node, (true, false) in net.pairs.items():
-        for outcome, expr in (("T", true), ("F", false)):
-            for i, piece in enumerate(_pieces(expr)):
-                out[f"n{node}.{outcome}.{i}"] = {"all": [{"m": _json(_and(kind, piece))}]}
+    # Every case matches this rule, so durable-rules always stores the fact: deleting the session of a fact
+    # that matched no rule crashes durable-rules 2.0.28 (a segmentation fault in delete_state).
+    out: dict[str, dict[str, Any]] = {f"n{SEEN}.T.0_0": {"all": [{"m": _json(kind)}]}}
+    pieces = [(f"n{node}.{outcome}.{j}_{i}", piece)
+              for node, (true, false) in net.pairs.items()
+              for outcome, exprs in (("T", true), ("F", false))
+              for j, expr in enumerate(exprs)
+              for i, piece in enumerate(_pieces(expr))]
+    groups = -(-len(pieces) // GROUP_SIZE)
+    if groups > MAX_GROUPS:
+        raise ConditionError(f"{len(pieces)} durable-rules rules for one regime; at most {MAX_GROUPS * GROUP_SIZE}")
+    for i, (name, piece) in enumerate(pieces):
+        group = net.facts.group(i // GROUP_SIZE)
+        out[name] = {"all": [{"m": _json(_and(kind, _cmp("eq", group, ("lit", 1)), piece))}]}
     return out
 
 
-class _QuietHost(_durable.Host):
-    """A durable-rules host without its background dispatch threads: this backend runs rules synchronously."""
+def _number_text(value: float) -> str:
+    """A float as durable-rules' JSON parser reads it: an exponent only after a fraction ("1.0e-05", not "1e-05")."""
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+
+
+def _c_safe(value: Any) -> bool:
+    """Whether durable-rules reads this literal of a rule definition (which it gets as ``json.dumps``) back."""
+    if isinstance(value, float):
+        return _number_text(value) == repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**63) < value < 2**63
+    return True
+
+
+def _dumps(fact: dict[str, Any]) -> str:
+    """A flat fact as JSON, floats written so that durable-rules' parser reads them (see :func:`_number_text`)."""
+    if not any(isinstance(v, float) and "e" in repr(v) for v in fact.values()):
+        return json.dumps(fact, ensure_ascii=False)
+    parts = []
+    for key, value in fact.items():
+        text = _number_text(value) if isinstance(value, float) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{json.dumps(key)}:{text}")
+    return "{" + ",".join(parts) + "}"
+
+
+class _Ruleset(_durable.Ruleset):  # type: ignore[misc]
+    """durable-rules' ruleset, asserting facts serialised by :func:`_dumps`."""
+
+    def assert_fact(self, fact: dict[str, Any]) -> Any:
+        return self._handle_result(durable_rules_engine.assert_fact(self._handle, _dumps(fact)), fact)
+
+
+class _QuietHost(_durable.Host):  # type: ignore[misc]
+    """A durable-rules host without background dispatch threads (this backend runs rules synchronously),
+    whose rulesets serialise facts with :func:`_dumps`."""
 
     def _run(self) -> None:
         pass
 
+    def register_rulesets(self, ruleset_definitions: dict[str, Any]) -> list[str]:
+        for name, definition in ruleset_definitions.items():
+            if name in self._ruleset_directory:
+                raise ValueError(f"Ruleset with name {name} already registered")
+            ruleset = _Ruleset(name, self, definition)
+            self._ruleset_directory[name] = ruleset
+            self._ruleset_list.append(ruleset)
+        return list(ruleset_definitions)
+
 
 @dataclass
 class _Registered:
+    """A ruleset registered on a host, the lock its evaluations hold and the outcomes its actions record."""
+
     name: str
-    lock: threading.Lock
+    host: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    #: session id -> {node: outcome}, while an evaluation of that session runs
+    outcomes: dict[str, dict[int, bool]] = field(default_factory=dict)
 
 
-_HOST = _QuietHost()
-_REGISTRY: dict[str, _Registered] = {}
-_REGISTRY_LOCK = threading.Lock()
-#: Outcomes recorded by the actions, by session id, while an evaluation runs.
-_OUTCOMES: dict[str, dict[int, bool]] = {}
-_SESSIONS = itertools.count(1)
+# One host and one registry per process: re-importing the module (importlib.reload) keeps them.
+_HOST: Any = globals().get("_HOST") or _QuietHost()
+_REGISTRY: dict[str, _Registered] = globals().get("_REGISTRY", {})
+_REGISTRY_LOCK: Any = globals().get("_REGISTRY_LOCK") or threading.Lock()
+_SESSIONS: Any = globals().get("_SESSIONS") or itertools.count(1)
 
 
-def _action(node: int, value: bool) -> Callable[[Any], None]:
+def _action(outcomes: dict[str, dict[int, bool]], node: int, value: bool) -> Callable[[Any], None]:
     def record(c: Any) -> None:
-        _OUTCOMES[c.s["sid"]][node] = value
+        outcomes[c.s["sid"]][node] = value
     return record
 
 
@@ -719,12 +870,13 @@ def _register(regime_id: str, definition: dict[str, dict[str, Any]]) -> _Registe
     with _REGISTRY_LOCK:
         entry = _REGISTRY.get(name)
         if entry is None:
+            entry = _Registered(name, _HOST)
             rules = {}
             for rule_name, rule in definition.items():
                 node, outcome, _ = rule_name.split(".")
-                rules[rule_name] = {**rule, "run": _action(int(node[1:]), outcome == "T")}
+                rules[rule_name] = {**rule, "run": _action(entry.outcomes, int(node[1:]), outcome == "T")}
             _HOST.register_rulesets({name: rules})
-            entry = _REGISTRY[name] = _Registered(name, threading.Lock())
+            _REGISTRY[name] = entry
         return entry
 
 
@@ -745,7 +897,7 @@ class DurableBackend:
         if found is not None and found[0].regime is regime:
             return found
         net = _build(regime)
-        compiled = (net, _register(regime.id, _definition(net)))
+        compiled = (net, _register(regime.id, net.definition))
         with self._lock:
             self._networks[id(regime)] = compiled
         return compiled
@@ -767,25 +919,25 @@ class DurableBackend:
 
     def outcomes(self, regime: Regime, ctx: Context) -> dict[int, bool]:
         """Run the case through the regime's ruleset: the nodes decided true or false."""
-        net, entry = self._network(regime)
+        _, entry = self._network(regime)
         fact = self.fact(regime, ctx)
         sid = str(next(_SESSIONS))
         fact["sid"] = sid
         recorded: dict[int, bool] = {}
         with entry.lock:
-            _OUTCOMES[sid] = recorded
+            entry.outcomes[sid] = recorded
             try:
-                state = _HOST.assert_fact(entry.name, fact)
-            except _durable.MessageNotHandledException:  # no rule matched: every node unknown
-                state = None
+                state = entry.host.assert_fact(entry.name, fact)
+            except BaseException:
+                with contextlib.suppress(Exception):  # the session may not exist: the assertion's error matters
+                    entry.host.delete_state(entry.name, sid)
+                raise
+            else:
+                entry.host.delete_state(entry.name, sid)
             finally:
-                _OUTCOMES.pop(sid, None)
-                try:
-                    _HOST.delete_state(entry.name, sid)
-                except Exception:  # noqa: BLE001 - no session was created (nothing matched)
-                    pass
-        if state and state.get("exception"):
-            raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+                entry.outcomes.pop(sid, None)
+        if (state or {}).get("exception") or recorded.pop(SEEN, None) is not True:
+            raise RuntimeError(f"durable-rules did not run the case through {entry.name}: {state!r}")
         return recorded
 
     def judge(self, regime: Regime, rules: Sequence[Rule], ctx: Context) -> list[Judgement]:
