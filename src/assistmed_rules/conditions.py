@@ -510,34 +510,28 @@ def _membership(subject: Any, right: Callable[[Context], tuple[Any, bool, Missin
     return member
 
 
-def _all(fns: list[Fn]) -> Fn:
-    def all_of(ctx: Context) -> Result:
+def _junction(fns: list[Fn], decisive: bool) -> Fn:
+    """Kleene's ``all`` (one False decides: ``decisive=False``) or ``any`` (one True decides)."""
+    def junction(ctx: Context) -> Result:
         missing: Missing = NO_MISSING
         unknown = False
         for fn in fns:
             value, m = fn(ctx)
-            if value is False:
-                return False, NO_MISSING
+            if value is decisive:
+                return decisive, NO_MISSING
             if value is None:
                 unknown = True
                 missing += m
-        return (None, missing) if unknown else (True, NO_MISSING)
-    return all_of
+        return (None, missing) if unknown else (not decisive, NO_MISSING)
+    return junction
+
+
+def _all(fns: list[Fn]) -> Fn:
+    return _junction(fns, decisive=False)
 
 
 def _any(fns: list[Fn]) -> Fn:
-    def any_of(ctx: Context) -> Result:
-        missing: Missing = NO_MISSING
-        unknown = False
-        for fn in fns:
-            value, m = fn(ctx)
-            if value is True:
-                return True, NO_MISSING
-            if value is None:
-                unknown = True
-                missing += m
-        return (None, missing) if unknown else (False, NO_MISSING)
-    return any_of
+    return _junction(fns, decisive=True)
 
 
 def _not(fn: Fn) -> Fn:

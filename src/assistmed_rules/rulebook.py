@@ -152,8 +152,8 @@ class Template:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """An eligibility condition, compiled."""
+class Provision:
+    """What rules and obligations share: identity, the article's words, citations, validity, certainty."""
 
     id: str
     title: str
@@ -163,22 +163,20 @@ class Rule:
     certainty: str
     note: str | None
     applies_if: Compiled | None
+
+
+@dataclass(frozen=True)
+class Rule(Provision):
+    """An eligibility condition, compiled."""
+
     condition: Compiled
     messages: dict[str, Template]
 
 
 @dataclass(frozen=True)
-class Obligation:
+class Obligation(Provision):
     """An obligation with a due date counted from a date of the case."""
 
-    id: str
-    title: str
-    says: str
-    citations: tuple[Citation, ...]
-    valid: Period
-    certainty: str
-    note: str | None
-    applies_if: Compiled | None
     counted_from: str
     within: relativedelta | str | None  # a delay, a parameter name, or unknown
     done_on: str
