@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import importlib
 import random
-import resource
 import sys
 import threading
 from dataclasses import replace
@@ -153,7 +152,28 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
 evaluation_dates = st.one_of(st.none(), st.dates(SIGNATURE_MIN, SIGNATURE_MAX))
 
 
+def judgements(evaluator: Evaluator, case: dict[str, Any], on: date | None) -> list[Any] | None:
+    """What the evaluator's backend returns for the case's rules, as ``Evaluator.evaluate`` calls it."""
+    from assistmed_rules.conditions import Context
+    from assistmed_rules.engine import coerce_case
+    from assistmed_rules.errors import NoRegimeError
+
+    c = coerce_case(case)
+    signature = c.contract.signature_date or on or date.today()
+    if c.contract.signature_date is None:
+        c = c.model_copy(update={"contract": c.contract.model_copy(update={"signature_date": signature})})
+    try:
+        regime = evaluator.rules.regime_for_signature(signature)
+    except NoRegimeError:
+        return None
+    rules = [rule for rule in regime.rules if rule.valid.contains(signature)]
+    return evaluator.backend.judge(regime, rules, Context(c, signature, regime.param, regime.table_entry))
+
+
 def assert_same(native: Evaluator, durable: Evaluator, case: dict[str, Any], on: date | None = None) -> None:
+    # The backends' judgements first: values and missing inputs, in order and with their repetitions
+    # (the verdict lists each missing input once).
+    assert judgements(durable, case, on) == judgements(native, case, on)
     expected = native.evaluate(case, on).model_dump()
     got = durable.evaluate(case, on).model_dump()
     if got != expected:  # a readable difference before the full dump
@@ -401,6 +421,22 @@ def test_large_expressions_are_split_into_equivalent_rules() -> None:
         assert _truth(expr, true_props) == any(_truth(p, true_props) for p in pieces)
 
 
+def test_table_data_added_after_the_backend_is_built(tmp_path: Path) -> None:
+    """Table entries are read when a case is evaluated: data supplied later counts."""
+    book = load_rules()
+    native, durable = Evaluator(book), Evaluator(book, backend="durable")
+    data = tmp_path / "tension.yaml"
+    data.write_text(_dump(DATA_FILE), encoding="utf-8")
+    cases = [{"doctor": {"specialty": s, "departement": d, "sector": "secteur_1"},
+              "contract": {"signature_date": "2021-05-01"}}
+             for s in ("cardiologie", "pediatrie", "psychiatrie", "radiologie") for d in ("75", "08", "2A")]
+    before = [durable.evaluate(c).model_dump() for c in cases]
+    book.add_table_data(data)
+    for case in cases:
+        assert_same(native, durable, case)
+    assert [durable.evaluate(c).model_dump() for c in cases] != before
+
+
 # -- the network decides ------------------------------------------------------------------------------------
 def _boom(ctx: Any) -> Any:
     raise AssertionError("a native closure was called by the durable backend")
@@ -427,6 +463,7 @@ def test_conditions_are_decided_by_the_network() -> None:
 def _context(case: dict[str, Any], regime: Any) -> Any:
     from assistmed_rules.conditions import Context
     from assistmed_rules.engine import coerce_case
+
     c = coerce_case(case)
     return Context(c, c.contract.signature_date, regime.param, regime.table_entry)
 
@@ -512,6 +549,8 @@ def _rss_mib() -> float:
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
+    import resource  # not on Windows
+
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -90,6 +90,7 @@ import itertools
 import json
 import math
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,6 +107,11 @@ except Exception as exc:  # pragma: no cover - depends on the platform
     raise ImportError(f"durable-rules cannot be imported: {exc}") from exc
 
 from dateutil.relativedelta import relativedelta
+
+# durable-rules 2.0.28 calls datetime.utcfromtimestamp(), deprecated since Python 3.12, in every action: a
+# warning its users can do nothing about. Silenced for that module and that message only.
+warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp", category=DeprecationWarning,
+                        module=r"durable\.engine")
 
 from .conditions import (
     DATA_GAP,
