@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from .conditions import DATA_GAP, Context, Missing, Result, Tri
 from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .models import Case
-from .money import aid_schedule, objectives
+from .money import aid_schedule, delay_text, euros, objectives
 from .money import review as review_year
 from .rulebook import Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict
@@ -73,12 +73,11 @@ def _format(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value:,.0f}".replace(",", "\u202f") + " €"
+        return euros(value)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, relativedelta):
-        parts = [(value.years, "an"), (value.months, "mois"), (value.days, "jour")]
-        return " ".join(f"{n} {unit}{'s' if n > 1 and unit != 'mois' else ''}" for n, unit in parts if n) or "0 jour"
+        return delay_text(value)
     if isinstance(value, frozenset):
         return ", ".join(sorted(value))
     return str(value)

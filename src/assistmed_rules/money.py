@@ -22,7 +22,7 @@ from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Rev
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rulebook import Regime
-    from .schema import AidSpec, CitationSpec, ObjectivesSpec
+    from .schema import AidSpec, ObjectivesSpec
 
 Cite = Any  # the rulebook's citation resolver: (specs, where) -> tuple[Citation, ...]
 ROUNDING = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "nearest": ROUND_HALF_UP}
@@ -314,6 +314,11 @@ def _contract_years(signature: date, duration: relativedelta) -> int:
     while add_years(signature, years) < end:
         years += 1
     return years
+
+
+def euros(amount: Decimal) -> str:
+    """An amount as French text: ``euros(Decimal(13500))`` gives ``'13\u202f500 €'``."""
+    return f"{amount:,.0f}".replace(",", "\u202f") + " €"
 
 
 def delay_text(delta: relativedelta) -> str:

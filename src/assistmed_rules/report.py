@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 
+from .money import euros
 from .verdict import Citation, Verdict
 
 STATUS_TEXT = {
@@ -14,10 +14,6 @@ STATUS_TEXT = {
 }
 OUTCOME_MARK = {"met": "[rempli]", "not_met": "[NON REMPLI]", "unknown": "[inconnu]"}
 STATE_TEXT = {"pending": "à faire", "met": "fait", "overdue": "EN RETARD"}
-
-
-def _euros(amount: Decimal) -> str:
-    return f"{amount:,.0f}".replace(",", "\u202f") + " €"
 
 
 def _cite(citations: list[Citation]) -> str:
@@ -62,8 +58,8 @@ def render_text(verdict: Verdict) -> str:
     if verdict.aid:
         lines += ["", "Aide maximale par année de contrat :"]
         for year in verdict.aid:
-            amount = _euros(year.amount) if year.amount is not None else (
-                "selon la tranche : " + " / ".join(_euros(a) for a in year.possible_amounts)
+            amount = euros(year.amount) if year.amount is not None else (
+                "selon la tranche : " + " / ".join(euros(a) for a in year.possible_amounts)
                 if year.possible_amounts else "montant inconnu")
             modulated = " (selon l'atteinte des objectifs)" if year.modulated else ""
             flag = " (incertain)" if year.certainty == "uncertain" else ""
@@ -72,11 +68,11 @@ def render_text(verdict: Verdict) -> str:
             if year.advance is not None:
                 adv = year.advance
                 due = adv.due_date.isoformat() if adv.due_date else "date non calculable"
-                adv_amount = _euros(adv.amount) if adv.amount is not None else "montant inconnu"
+                adv_amount = euros(adv.amount) if adv.amount is not None else "montant inconnu"
                 lines.append(f"      Avance de {adv.share_percent:g} % : {adv_amount}, due le {due} ({adv.counted_from})")
         total = verdict.aid_total
         if total is not None:
-            lines.append(f"  Total sur la durée du contrat : {_euros(total)}")
+            lines.append(f"  Total sur la durée du contrat : {euros(total)}")
     if verdict.objectives:
         lines += ["", "Objectifs de patientèle :"]
         for o in verdict.objectives:
@@ -113,7 +109,7 @@ def render_html(verdict: Verdict) -> str:
     if verdict.missing:
         extra.append("<p><b>Manquant :</b> " + ", ".join(f"<code>{esc(m)}</code>" for m in verdict.missing) + "</p>")
     if verdict.aid:
-        cells = "".join(f"<td>{esc(_euros(y.amount)) if y.amount is not None else '?'}</td>" for y in verdict.aid)
+        cells = "".join(f"<td>{esc(euros(y.amount)) if y.amount is not None else '?'}</td>" for y in verdict.aid)
         heads = "".join(f"<th>Année {y.contract_year}</th>" for y in verdict.aid)
         extra.append(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
     if verdict.obligations:
