@@ -79,6 +79,8 @@ def _field_types(model: type[BaseModel], prefix: str = "") -> dict[str, FieldTyp
         ann = info.annotation
         args = [a for a in typing.get_args(ann) if a is not type(None)] if _is_union(ann) else [ann]
         base = args[0] if len(args) == 1 else None
+        if typing.get_origin(base) is typing.Annotated:  # e.g. models.Day
+            base = typing.get_args(base)[0]
         if isinstance(base, type) and issubclass(base, BaseModel):
             out.update(_field_types(base, path + "."))
             continue

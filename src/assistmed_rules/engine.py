@@ -28,13 +28,11 @@ from pydantic import ValidationError
 from .conditions import DATA_GAP, Context, Missing, Result, Tri
 from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .models import Case
-from .money import aid_schedule, delay_text, euros, objectives
+from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, text
+from .money import MEMO_LIMIT, aid_schedule, objectives
 from .money import review as review_year
-from .rulebook import Regime, Rule, RuleBook, Template, default_rulebook
-from .verdict import Citation, Finding, ObligationStatus, Review, Verdict
-
-UNKNOWN_TEXT = "inconnu"
-
+from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
+from .verdict import Citation, Finding, ObligationStatus, Review, Verdict, build
 
 def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
     """Return ``case`` as a :class:`Case`, validating a plain mapping; :class:`InvalidCaseError` if invalid."""
@@ -63,36 +61,36 @@ def coerce_date(value: date | str | None, name: str = "on") -> date | None:
         raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
 
 
-def _format(value: Any) -> str:
+def _format(value: Any, language: str) -> str:
     if value is None:
-        return UNKNOWN_TEXT
+        return text("unknown", language)
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return text("yes" if value else "no", language)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return euros(value)
+        return euros(value, language)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, relativedelta):
-        return delay_text(value)
+        return delay_text(value, language)
     if isinstance(value, frozenset):
         return ", ".join(sorted(value))
     return str(value)
 
 
-def render(template: Template, ctx: Context, regime: Regime) -> str:
-    out = []
-    for kind, text in template.parts:
-        if kind == "text":
-            out.append(text)
-        elif kind == "field":
-            out.append(_format(attrgetter(text)(ctx.case)))
-        else:
-            out.append(_format(regime.param(text, ctx.ref_date)))
-    return "".join(out)
+def _template_values(template: Template, ctx: Context, regime: Regime) -> tuple[Any, ...]:
+    """The values a message shows, in the order of its placeholders."""
+    return tuple(attrgetter(name)(ctx.case) if kind == "field" else regime.param(name, ctx.ref_date)
+                 for kind, name in template.parts if kind != "text")
+
+
+def render(template: Template, values: tuple[Any, ...], language: str = "fr") -> str:
+    """Fill ``template`` with ``values`` (see :func:`_template_values`)."""
+    it = iter(values)
+    return "".join(part if kind == "text" else _format(next(it), language) for kind, part in template.parts)
 
 
 def _dedupe(items: Missing) -> list[str]:
@@ -140,16 +138,36 @@ class Evaluator:
     """Evaluates cases against a :class:`RuleBook` (the shipped rules unless told otherwise).
 
     ``backend`` is ``"native"`` (compiled closures, the default) or ``"durable"`` (the durable-rules Rete
-    engine, an optional extra); both return the same verdicts.
+    engine, an optional extra); both return the same verdicts. ``language`` is ``"fr"`` (the default) or
+    ``"en"``: the language of the messages, titles and texts of the verdicts.
+
+    An evaluator keeps memos of the parts of a verdict that many cases share (a finding with the same
+    outcome and message, an obligation with the same dates, an aid schedule with the same option, date
+    and band); they are bounded, so memory stays flat however many cases it evaluates, and safe to share
+    between threads (at worst two threads compute the same part).
     """
 
-    def __init__(self, rules: RuleBook | None = None, backend: str = "native") -> None:
+    def __init__(self, rules: RuleBook | None = None, backend: str = "native", language: str = DEFAULT_LANGUAGE
+                 ) -> None:
         self.rules = rules if rules is not None else default_rulebook()
         self.backend = make_backend(backend, self.rules)
+        self.language = check_language(language)
+        self._memo: dict[str, dict[Any, Any]] = {"finding": {}, "obligation": {}, "aid": {}, "objectives": {}}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to send to another process), an evaluator keeps its rules, backend name and language."""
+        return {"rules": self.rules, "backend": self.backend.name, "language": self.language}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["rules"], state["backend"], state["language"])  # type: ignore[misc]
 
     def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
         case = coerce_case(case)
-        on_day = coerce_date(on)
+        verdict = self._evaluate(case, coerce_date(on))
+        return verdict.with_origin((self, case, on))
+
+    def _evaluate(self, case: Case, on_day: date | None) -> Verdict:
+        language = self.language
         signed = case.contract.signature_date
         signature = signed or on_day or date.today()
         on_day = on_day or signature
@@ -160,11 +178,10 @@ class Evaluator:
         except NoRegimeError:
             return self._no_regime(signature, on_day)
         span = regime.new_contracts
-        reason = (
-            f"Contrat signé le {signature.isoformat()}" if signed else
-            f"Date de signature non renseignée : contrat supposé signé le {signature.isoformat()}"
-        ) + (f" ; le régime « {regime.short_title} » régit les contrats signés du {span.start.isoformat()}"
-             f" {'au ' + span.end.isoformat() if span.end else 'à ce jour'}.")
+        start = span.start.isoformat()
+        reason = text("reason.signed" if signed else "reason.assumed", language, signature=signature.isoformat()) + text(
+            "reason.regime", language, title=pick(regime.short_title, regime.en, "short_title", language), start=start,
+            end=text("reason.until", language, end=span.end.isoformat()) if span.end else text("reason.open", language))
         ctx = Context(case, signature, regime.param, regime.table_entry)
         rules = [rule for rule in regime.rules if rule.valid.contains(signature)]
         findings = [self._finding(rule, judgement, ctx, regime)
@@ -174,7 +191,7 @@ class Evaluator:
         missing: list[str] = []
         if status == "undetermined":
             missing = _dedupe(tuple(m for f in findings if f.outcome == "unknown" for m in f.missing))
-        deciding = {"eligible": ("met",), "not_eligible": ("not_met",), "undetermined": ("unknown",)}[status]
+        deciding = {"eligible": "met", "not_eligible": "not_met", "undetermined": "unknown"}[status]
         obligations: list[ObligationStatus] = []
         conditional: list[ObligationStatus] = []
         if status != "not_eligible":
@@ -186,27 +203,29 @@ class Evaluator:
                     continue
                 (obligations if applies else conditional).append(self._obligation(ob, ctx, regime, on_day))
         eligible = status == "eligible"
-        verdict = Verdict.model_construct(
-            status=status,
-            regime=regime.id,
-            regime_title=regime.title,
-            regime_reason=reason,
-            evaluated_on=on_day,
-            signature_date=signature,
-            transitions=[t for t in regime.transitions if signature < t.start <= on_day],
-            findings=findings,
-            missing=[m for m in missing if not m.startswith(DATA_GAP)],
-            missing_data=[m[len(DATA_GAP):] for m in missing if m.startswith(DATA_GAP)],
-            obligations=obligations,
-            conditional_obligations=conditional,
-            uncertain_rules=[f.rule_id for f in findings
-                             if f.certainty == "uncertain" and f.outcome in deciding and f.applicable is not False],
-            aid=aid_schedule(regime, ctx) if eligible else [],
-            objectives=objectives(regime, ctx) if eligible else [],
-            renewal=regime.aid.renewal.says if regime.aid is not None else None,
-        )
-        verdict._origin = (self, case, on)
-        return verdict
+        renewal = None
+        if regime.aid is not None:
+            renewal = regime.aid.renewal_en if language == "en" and regime.aid.renewal_en else regime.aid.renewal.says
+        return build(Verdict, {
+            "status": status,
+            "regime": regime.id,
+            "regime_title": pick(regime.title, regime.en, "title", language),
+            "regime_reason": reason,
+            "evaluated_on": on_day,
+            "signature_date": signature,
+            "transitions": [t for t in regime.transitions_in(language) if signature < t.start <= on_day],
+            "findings": findings,
+            "missing": [m for m in missing if not m.startswith(DATA_GAP)],
+            "missing_data": [m[len(DATA_GAP):] for m in missing if m.startswith(DATA_GAP)],
+            "obligations": obligations,
+            "conditional_obligations": conditional,
+            "uncertain_rules": [f.rule_id for f in findings
+                                if f.certainty == "uncertain" and f.outcome == deciding and f.applicable is not False],
+            "aid": aid_schedule(regime, ctx, language, self._memo["aid"]) if eligible else [],
+            "objectives": objectives(regime, ctx, language, self._memo["objectives"]) if eligible else [],
+            "renewal": renewal,
+            "language": language,
+        })
 
     def review(self, case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int]) -> Review:
         """The yearly review of a signed contract: see :func:`review`."""
@@ -217,8 +236,7 @@ class Evaluator:
         regime = self.rules.regime_for_signature(signature)
         return review_year(regime, Context(case, signature, regime.param, regime.table_entry), contract_year, achieved)
 
-    @staticmethod
-    def _finding(rule: Rule, judgement: Judgement, ctx: Context, regime: Regime) -> Finding:
+    def _finding(self, rule: Rule, judgement: Judgement, ctx: Context, regime: Regime) -> Finding:
         applicable, missing, value, cond_missing = judgement
         if applicable is False:
             outcome, key, missing = "met", "not_applicable", ()
@@ -231,65 +249,92 @@ class Evaluator:
                 outcome, key, missing = "not_met", "not_met", ()
             else:
                 outcome, key, missing = "unknown", "unknown", cond_missing
-        template = rule.messages.get(key)
+        language = self.language
+        messages = rule.en["messages"] if language == "en" and rule.en else rule.messages
+        template = messages.get(key)
+        values = _template_values(template, ctx, regime) if template is not None else ()
+        memo = self._memo["finding"]
+        memo_key = (id(rule), key, applicable, missing, values)
+        finding = memo.get(memo_key)
+        if finding is not None:
+            return finding
+        title = pick(rule.title, rule.en, "title", language)
         if template is None:
             message = (
-                f"Condition sans objet pour ce cas : {rule.title}." if key == "not_applicable" else
-                f"Impossible de conclure sur « {rule.title} » : renseigner "
-                + ", ".join(m.removeprefix(DATA_GAP) for m in _dedupe(missing)) + "."
+                text("finding.not_applicable", language, title=title) if key == "not_applicable" else
+                text("finding.unknown", language, title=title,
+                     missing=", ".join(m.removeprefix(DATA_GAP) for m in _dedupe(missing)))
             )
         else:
-            message = render(template, ctx, regime)
-        return Finding.model_construct(
-            rule_id=rule.id, title=rule.title, outcome=outcome, applicable=applicable, message=message,
-            citations=list(rule.citations), certainty=rule.certainty, note=rule.note, missing=_dedupe(missing),
-        )
+            message = render(template, values, language)
+        finding = build(Finding, {
+            "rule_id": rule.id, "title": title, "outcome": outcome, "applicable": applicable, "message": message,
+            "citations": list(rule.citations), "certainty": rule.certainty, "note": rule.note,
+            "missing": _dedupe(missing),
+        })
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[memo_key] = finding
+        return finding
 
-    @staticmethod
-    def _obligation(ob: Any, ctx: Context, regime: Regime, on: date) -> ObligationStatus:
+    def _obligation(self, ob: Obligation, ctx: Context, regime: Regime, on: date) -> ObligationStatus:
         start = attrgetter(ob.counted_from)(ctx.case)
         delay = regime.param(ob.within, ctx.ref_date) if isinstance(ob.within, str) else ob.within
-        due = start + delay if start is not None and delay is not None else None
         done = attrgetter(ob.done_on)(ctx.case)
+        memo = self._memo["obligation"]
+        memo_key = (id(ob), start, delay, done, on)
+        status = memo.get(memo_key)
+        if status is not None:
+            return status
+        due = start + delay if start is not None and delay is not None else None
         if done is not None and done <= on:
             state, met_on = "met", done
         elif due is not None and on > due:
             state, met_on = "overdue", None
         else:
             state, met_on = "pending", None
-        counted = f"{_format(delay)} après {ob.counted_from}" if delay is not None else (
-            f"délai non précisé par les sources, à compter de {ob.counted_from}")
-        return ObligationStatus.model_construct(
-            obligation_id=ob.id, title=ob.title, due_date=due, counted_from=counted, state=state, met_on=met_on,
-            consequence=ob.consequence, citations=list(ob.citations), certainty=ob.certainty, note=ob.note,
-        )
+        language = self.language
+        counted = text("obligation.counted", language, delay=_format(delay, language), start=ob.counted_from) \
+            if delay is not None else text("obligation.no_delay", language, start=ob.counted_from)
+        status = build(ObligationStatus, {
+            "obligation_id": ob.id, "title": pick(ob.title, ob.en, "title", language), "due_date": due,
+            "counted_from": counted, "state": state, "met_on": met_on,
+            "consequence": pick(ob.consequence, ob.en, "consequence", language), "citations": list(ob.citations),
+            "certainty": ob.certainty, "note": ob.note,
+        })
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[memo_key] = status
+        return status
 
     def _no_regime(self, signature: date, on: date) -> Verdict:
+        language = self.language
         regimes = self.rules.regimes
         before = [r for r in regimes if r.new_contracts.start > signature]
         nearest = before[0] if before else regimes[-1]
         if before and nearest is regimes[0]:
-            message = (f"Aucun régime d'aide à l'emploi d'un assistant médical ne s'applique à un contrat signé le"
-                       f" {signature.isoformat()} : le dispositif commence avec « {nearest.short_title} » pour les"
-                       f" contrats signés à partir du {nearest.new_contracts.start.isoformat()}.")
+            message = text("no_regime.before", language, signature=signature.isoformat(),
+                           title=pick(nearest.short_title, nearest.en, "short_title", language),
+                           start=nearest.new_contracts.start.isoformat())
         else:
-            message = (f"Aucun régime chargé ne régit un contrat signé le {signature.isoformat()}"
-                       f" (régimes chargés : {', '.join(r.id for r in regimes)}).")
-        finding = Finding.model_construct(
-            rule_id="regime.aucun", title="Régime applicable à la date de signature", outcome="not_met",
-            applicable=True, message=message, citations=list(nearest.citations), certainty="confirmed", note=None,
-            missing=[],
-        )
-        return Verdict.model_construct(
-            status="not_eligible", regime=None, regime_title=None, regime_reason=message, evaluated_on=on,
-            signature_date=signature, transitions=[], findings=[finding], missing=[], missing_data=[], obligations=[],
-            conditional_obligations=[], uncertain_rules=[], aid=[], objectives=[], renewal=None,
-        )
+            message = text("no_regime.none", language, signature=signature.isoformat(),
+                           ids=", ".join(r.id for r in regimes))
+        finding = build(Finding, {
+            "rule_id": "regime.aucun", "title": text("no_regime.title", language), "outcome": "not_met",
+            "applicable": True, "message": message, "citations": list(nearest.citations), "certainty": "confirmed",
+            "note": None, "missing": [],
+        })
+        return build(Verdict, {
+            "status": "not_eligible", "regime": None, "regime_title": None, "regime_reason": message,
+            "evaluated_on": on, "signature_date": signature, "transitions": [], "findings": [finding], "missing": [],
+            "missing_data": [], "obligations": [], "conditional_obligations": [], "uncertain_rules": [], "aid": [],
+            "objectives": [], "renewal": None, "language": language,
+        })
 
 
 def evaluate(
     case: Case | Mapping[str, Any], on: date | str | None = None, *, rules: RuleBook | None = None,
-    backend: str = "native",
+    backend: str = "native", language: str = DEFAULT_LANGUAGE,
 ) -> Verdict:
     """Evaluate one case on a date and return its :class:`Verdict`.
 
@@ -297,22 +342,27 @@ def evaluate(
     or ``"YYYY-MM-DD"``): obligations are judged on it, and a contract with no signature date is taken as
     signed on it. Left out, it is the signature date, or today if that is unknown too. ``rules`` defaults
     to the rule files shipped with the package. ``backend`` is ``"native"`` or ``"durable"`` (optional
-    extra); for many cases, build one :class:`Evaluator` and reuse it.
+    extra); ``language`` is ``"fr"`` (default) or ``"en"``. For many cases, build one :class:`Evaluator`
+    and reuse it, or use :func:`~assistmed_rules.evaluate_many`.
+
+    >>> str(evaluate({"doctor": {"sector": "secteur_2", "tariff_option": "aucune"}}, on="2020-03-01",
+    ...              language="en")).splitlines()[0]
+    'Verdict: NOT ELIGIBLE'
     """
-    if rules is None and backend == "native":
+    if rules is None and backend == "native" and language == DEFAULT_LANGUAGE:
         return _DEFAULT.evaluate(case, on)
-    return _evaluator(rules, backend).evaluate(case, on)
+    return _evaluator(rules, backend, language).evaluate(case, on)
 
 
-_EVALUATORS: dict[tuple[int, str], Evaluator] = {}
+_EVALUATORS: dict[tuple[int, str, str], Evaluator] = {}
 
 
-def _evaluator(rules: RuleBook | None, backend: str) -> Evaluator:
+def _evaluator(rules: RuleBook | None, backend: str, language: str) -> Evaluator:
     book = rules if rules is not None else default_rulebook()
-    key = (id(book), backend)
+    key = (id(book), backend, language)
     evaluator = _EVALUATORS.get(key)
     if evaluator is None or evaluator.rules is not book:
-        evaluator = _EVALUATORS[key] = Evaluator(book, backend)
+        evaluator = _EVALUATORS[key] = Evaluator(book, backend, language)
     return evaluator
 
 

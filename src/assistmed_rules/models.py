@@ -104,28 +104,33 @@ def suggest(value: str, accepted: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _enum_coercer(enum_cls: type[E]) -> Callable[[Any], Any]:
+def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Callable[[Any], Any]:
     aliases = _ALIASES.get(enum_cls, {})
     accepted = [m.value for m in enum_cls]
+    # Every spelling accepted, normalised, to its member: the common case is one dict lookup.
+    members: dict[str, E] = {m.value: m for m in enum_cls}
+    members.update({alias: enum_cls(target) for alias, target in aliases.items()})
+    members.update(extra or {})
 
     def coerce(value: Any) -> Any:
         if value is None or isinstance(value, enum_cls):
             return value
+        if type(value) is str:
+            member = members.get(value)
+            if member is not None:
+                return member
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ValueError(f"expected one of {', '.join(accepted)}; got {type(value).__name__}")
         key = str(value).strip().lower().replace(" ", "_")
-        key = aliases.get(key, key)
-        if key in accepted:
-            return enum_cls(key)
+        member = members.get(key)
+        if member is not None:
+            return member
         raise ValueError(f"unknown value {value!r}{suggest(key, accepted)}; accepted: {', '.join(accepted)}")
 
     return coerce
 
 
-def _specialty(value: Any) -> Any:
-    if isinstance(value, str) and value.strip() in SPECIALTY_BY_CODE:
-        return SPECIALTY_BY_CODE[value.strip()]
-    return _enum_coercer(Specialty)(value)
+_specialty = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
 
 
 def _departement(value: Any) -> Any:
@@ -161,19 +166,12 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
-def _check_date_range(value: date | None) -> date | None:
-    if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
-        raise ValueError(f"date {value.isoformat()} is out of range: expected {EARLIEST_DATE} to {LATEST_DATE}")
-    return value
+#: A date of the case: dates outside [EARLIEST_DATE, LATEST_DATE] are refused (checked by pydantic-core).
+Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, str_strip_whitespace=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _dates_in_range(cls, value: Any) -> Any:
-        return _check_date_range(value) if isinstance(value, date) else value
 
 
 class Activity(_Model):
@@ -217,13 +215,13 @@ class Doctor(_Model):
     coordinated_practice_commitment: bool | None = Field(
         None, json_schema_extra=ACTIONABLE, description="Not yet in a coordinated practice, commits to join one."
     )
-    coordinated_practice_joined_on: date | None = Field(None, description="Date the doctor joined a coordinated practice.")
-    group_practice_joined_on: date | None = Field(None, description="Date the doctor joined a grouped practice.")
-    installation_date: date | None = Field(None, description="Date of the doctor's installation in liberal practice.")
+    coordinated_practice_joined_on: Day | None = Field(None, description="Date the doctor joined a coordinated practice.")
+    group_practice_joined_on: Day | None = Field(None, description="Date the doctor joined a grouped practice.")
+    installation_date: Day | None = Field(None, description="Date of the doctor's installation in liberal practice.")
     new_installation: bool | None = Field(
         None, description="Nouvel installé as the CPAM recognises it for the aid (the texts read do not define it)."
     )
-    birth_date: date | None = None
+    birth_date: Day | None = None
     rqth: bool | None = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
     chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
     mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
@@ -265,11 +263,11 @@ class Assistant(_Model):
     """The assistant médical hired (or to be hired)."""
 
     qualification: QualificationField = Field(None, description="At hiring: ide, deas, deap, cqp or aucune.")
-    hire_date: date | None = None
-    training_enrolled_on: date | None = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
-    qualified_on: date | None = Field(None, description="Date the CQP or the FAE certificate was obtained.")
+    hire_date: Day | None = None
+    training_enrolled_on: Day | None = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
+    qualified_on: Day | None = Field(None, description="Date the CQP or the FAE certificate was obtained.")
     was_practice_secretary: bool | None = Field(None, description="Already employed as the practice's secretary.")
-    secretary_replaced_on: date | None = Field(
+    secretary_replaced_on: Day | None = Field(
         None, description="Date the converted secretary post was refilled (or a télésecrétariat set up)."
     )
 
@@ -277,7 +275,7 @@ class Assistant(_Model):
 class PriorContract(_Model):
     """An earlier aid contract of the same doctor: the one renewed, or the first assistant's contract."""
 
-    signature_date: date | None = None
+    signature_date: Day | None = None
     option: OptionField = Field(None, description="Option of that contract.")
     objectives_met: bool | None = Field(None, description="Whether its patientèle objectives were reached.")
 
@@ -285,7 +283,7 @@ class PriorContract(_Model):
 class Contract(_Model):
     """The aid contract between the doctor and the CPAM."""
 
-    signature_date: date | None = Field(
+    signature_date: Day | None = Field(
         None, description="Date of signature; left out, the contract is taken as signed on the evaluation date."
     )
     option: OptionField = Field(

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 
 from .conditions import FIELDS, Compiled, ConditionError, Context, Scope, compile_condition, parse_duration
-from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review
+from .i18n import delay_text, euros, text
+from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rulebook import Regime
@@ -64,6 +65,7 @@ class AidSchedule(CitedText):
     advance: AdvanceRule | None
     modulation: Modulation
     renewal: CitedText
+    renewal_en: str | None = None
 
     def band_of(self, percentile: float) -> Band | None:
         for band in self.bands:
@@ -84,6 +86,7 @@ class Indicator:
     label: str
     applies_if: Compiled | None
     count: tuple[str, ...]
+    label_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ def compile_aid(spec: AidSpec, params: Mapping[str, Any], cite: Cite) -> AidSche
         modulation=Modulation(**_text(spec.modulation, cite, "aid.modulation"), from_year=spec.modulation.from_year,
                               formula=spec.modulation.formula),
         renewal=CitedText(**_text(spec.renewal, cite, "aid.renewal")),
+        renewal_en=None if spec.renewal.en is None else " ".join(spec.renewal.en.says.split()),
     )
 
 
@@ -179,7 +183,8 @@ def compile_objectives(spec: ObjectivesSpec, aid: AidSchedule | None, scope: Sco
             if path not in FIELDS or FIELDS[path].kind != "number":
                 raise ConditionError(f"objectives.indicators.{ind.id}.count: {path!r} is not a numeric input field")
         applies = None if ind.applies_if is None else compile_condition(ind.applies_if, scope, f"objectives.indicators.{ind.id}.applies_if")
-        indicators.append(Indicator(ind.id, ind.label, applies, tuple(ind.count)))
+        indicators.append(Indicator(ind.id, ind.label, applies, tuple(ind.count),
+                                    None if ind.en is None else ind.en.label))
     increases = {}
     for option, inc in spec.increases.items():
         _option(option, f"objectives.increases.{option}")
@@ -247,8 +252,13 @@ def _amount_for(regime: Regime, schedule: AidSchedule, option: str, year: int, b
     return pname, regime.parameters[pname].entry_at(day)
 
 
-def aid_schedule(regime: Regime, ctx: Context) -> list[AidYear]:
-    """The maximum aid for each year of the contract, looked up on the date each year starts."""
+def aid_schedule(regime: Regime, ctx: Context, language: str = "fr", memo: dict[Any, Any] | None = None
+                 ) -> list[AidYear]:
+    """The maximum aid for each year of the contract, looked up on the date each year starts.
+
+    ``memo`` (a dict the caller keeps) shares the result between cases with the same option, signature
+    date, band and advance date: the schedule is a function of these alone.
+    """
     schedule = regime.aid
     if schedule is None:
         return []
@@ -257,16 +267,36 @@ def aid_schedule(regime: Regime, ctx: Context) -> list[AidYear]:
     signature = case.contract.signature_date
     if option is None or signature is None:
         return []
-    duration = regime.param("duree_contrat", signature)
-    years = _contract_years(signature, duration) if duration else 0
     percentile = attrgetter(schedule.percentile)(case)
     bands = _possible_bands(schedule, percentile)
+    advance_from = attrgetter(schedule.advance.counted_from)(case) if schedule.advance is not None else None
+    key = (regime.id, option, signature, tuple(b.id if b else None for b in bands), advance_from, language)
+    if memo is not None:
+        hit = memo.get(key)
+        if hit is not None:
+            return list(hit)
+    out = _schedule(regime, schedule, option.value, signature, percentile, bands, advance_from, language)
+    if memo is not None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[key] = tuple(out)
+    return out
+
+
+#: Entries a memo keeps before it is emptied (memory stays flat over long runs).
+MEMO_LIMIT = 20_000
+
+
+def _schedule(regime: Regime, schedule: AidSchedule, option: str, signature: date, percentile: float | None,
+              bands: list[Band | None], advance_from: date | None, language: str) -> list[AidYear]:
+    duration = regime.param("duree_contrat", signature)
+    years = _contract_years(signature, duration) if duration else 0
     out = []
     for year in range(1, years + 1):
         start, end = year_bounds(signature, year)
         candidates = {}
         for band in bands:
-            pname, entry = _amount_for(regime, schedule, option.value, year, band, start)
+            pname, entry = _amount_for(regime, schedule, option, year, band, start)
             candidates[band.id if band else None] = (pname, entry)
         values = {None if e is None else e.value for _, e in candidates.values()}
         pname, entry = next(iter(candidates.values()))
@@ -281,29 +311,30 @@ def aid_schedule(regime: Regime, ctx: Context) -> list[AidYear]:
             possible = sorted(v for v in values if v is not None)
             if percentile is None and len(values) > 1:
                 missing.append(schedule.percentile)
-                note = "Le montant dépend de la tranche de percentile, non renseignée."
+                note = text("aid.band_unknown", language)
             if None in values:
-                note = "Montant non publié dans les sources pour cette option et cette année (paramètre sans valeur)."
-        modulated = year >= schedule.modulation.from_year
-        certainty = "uncertain" if (entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain") else "confirmed"
+                note = text("aid.no_value", language)
+        uncertain = entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain"
         advance = None
         if year == 1 and schedule.advance is not None:
             adv = schedule.advance
-            begin = attrgetter(adv.counted_from)(case)
-            advance = Advance(
-                share_percent=adv.share,
-                amount=None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
-                due_date=None if begin is None else begin + adv.within,
-                counted_from=f"{delay_text(adv.within)} après {adv.counted_from}",
-                citations=list(adv.citations), certainty=adv.certainty, note=adv.note,
-            )
-        out.append(AidYear(
-            contract_year=year, start=start, end=end, band=band_id, amount=amount, possible_amounts=possible,
-            parameter=pname, value_from=None if entry is None else entry.start, modulated=modulated,
-            citations=list(entry.citations) if entry is not None else list(schedule.citations),
-            certainty=certainty, note=(entry.note if entry is not None and entry.note else None) if note is None else note,
-            missing=missing, advance=advance,
-        ))
+            advance = build(Advance, {
+                "share_percent": adv.share,
+                "amount": None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
+                "due_date": None if advance_from is None else advance_from + adv.within,
+                "counted_from": text("obligation.counted", language, delay=delay_text(adv.within, language),
+                                     start=adv.counted_from),
+                "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
+            })
+        out.append(build(AidYear, {
+            "contract_year": year, "start": start, "end": end, "band": band_id, "amount": amount,
+            "possible_amounts": possible, "parameter": pname, "value_from": None if entry is None else entry.start,
+            "modulated": year >= schedule.modulation.from_year,
+            "citations": list(entry.citations) if entry is not None else list(schedule.citations),
+            "certainty": "uncertain" if uncertain else "confirmed",
+            "note": (entry.note if entry is not None and entry.note else None) if note is None else note,
+            "missing": missing, "advance": advance,
+        }))
     return out
 
 
@@ -314,16 +345,6 @@ def _contract_years(signature: date, duration: relativedelta) -> int:
     while add_years(signature, years) < end:
         years += 1
     return years
-
-
-def euros(amount: Decimal) -> str:
-    """An amount as French text: ``euros(Decimal(13500))`` gives ``'13\u202f500 €'``."""
-    return f"{amount:,.0f}".replace(",", "\u202f") + " €"
-
-
-def delay_text(delta: relativedelta) -> str:
-    parts = [(delta.years, "an"), (delta.months, "mois"), (delta.days, "jour")]
-    return " ".join(f"{n} {u}{'s' if n > 1 and u != 'mois' else ''}" for n, u in parts if n) or "0 jour"
 
 
 def _round(value: Decimal, mode: str) -> int:
@@ -340,7 +361,8 @@ def _count(case: Any, paths: tuple[str, ...]) -> int | None:
     return total
 
 
-def objectives(regime: Regime, ctx: Context) -> list[Objective]:
+def objectives(regime: Regime, ctx: Context, language: str = "fr", memo: dict[Any, Any] | None = None
+               ) -> list[Objective]:
     """The patientèle objectives of the contract, from the doctor's band and the option."""
     rule = regime.objectives
     schedule = regime.aid
@@ -352,42 +374,54 @@ def objectives(regime: Regime, ctx: Context) -> list[Objective]:
     band = schedule.band_of(percentile) if percentile is not None else None
     new = rule.new_installation
     is_new = new is not None and new.applies_if.fn(ctx)[0] is True
+    counted = tuple(_count(case, ind.count) if ind.applies_if is None or ind.applies_if.fn(ctx)[0] is True else False
+                    for ind in rule.indicators)  # False: the indicator does not apply
+    key = (regime.id, option, band, is_new, counted, language)
+    if memo is not None:
+        hit = memo.get(key)
+        if hit is not None:
+            return list(hit)
     out = []
-    for ind in rule.indicators:
-        if ind.applies_if is not None and ind.applies_if.fn(ctx)[0] is not True:
+    for ind, start in zip(rule.indicators, counted):
+        if start is False:
             continue
-        start = _count(case, ind.count)
+        label = ind.label_en if language == "en" and ind.label_en else ind.label
         if is_new and new is not None:
-            out.append(Objective(
-                indicator=ind.id, label=ind.label, band=band.id if band else None, kind="reach_percentile",
-                increase_percent=None, target_percentile=new.target_percentile, start_count=start,
-                within=delay_text(new.within), citations=list(new.citations), certainty=new.certainty, note=new.note,
-            ))
+            out.append(build(Objective, {
+                "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "reach_percentile",
+                "increase_percent": None, "target_percentile": new.target_percentile, "start_count": start,
+                "target_count": None, "within": delay_text(new.within, language), "citations": list(new.citations),
+                "certainty": new.certainty, "note": new.note,
+            }))
             continue
         inc = rule.increases.get(option.value) if option is not None else None
         increase = None if inc is None or band is None else inc.bands.get(band.id)
         notes = []
         if inc is None:
-            notes.append("Pas de table d'objectifs pour cette option dans les sources.")
+            notes.append(text("objective.no_table", language))
         elif band is None:
-            notes.append("Percentile non renseigné : la tranche d'objectif n'est pas connue.")
+            notes.append(text("objective.no_band", language))
         elif increase is None:
-            notes.append(f"Objectif de la tranche {band.label} NON TROUVÉ dans les sources pour cette option.")
+            notes.append(text("objective.not_found", language, band=band.label))
         if inc is not None and inc.note:
             notes.append(inc.note)
         target = None
         if increase is not None and start is not None:
             target = _round(Decimal(start) * (Decimal(100) + increase) / Decimal(100), rule.rounding)
             if rule.rounding_certainty == "uncertain":
-                notes.append(rule.rounding_note or "Arrondi de la cible non précisé par les sources.")
+                notes.append(rule.rounding_note or text("objective.rounding", language))
         uncertain = inc is None or increase is None or inc.certainty == "uncertain" or (
             target is not None and rule.rounding_certainty == "uncertain")
-        out.append(Objective(
-            indicator=ind.id, label=ind.label, band=band.id if band else None, kind="increase",
-            increase_percent=increase, start_count=start, target_count=target,
-            citations=list(inc.citations) if inc is not None else list(rule.citations),
-            certainty="uncertain" if uncertain else "confirmed", note=" ".join(notes) or None,
-        ))
+        out.append(build(Objective, {
+            "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "increase",
+            "increase_percent": increase, "target_percentile": None, "start_count": start, "target_count": target,
+            "within": None, "citations": list(inc.citations) if inc is not None else list(rule.citations),
+            "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
+        }))
+    if memo is not None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[key] = tuple(out)
     return out
 
 
@@ -450,5 +484,5 @@ def review(regime: Regime, ctx: Context, contract_year: int, achieved: Mapping[s
     )
 
 
-__all__ = ["AidSchedule", "ObjectivesRule", "aid_schedule", "compile_aid", "compile_objectives", "objectives",
+__all__ = ["AidSchedule", "delay_text", "euros", "ObjectivesRule", "aid_schedule", "compile_aid", "compile_objectives", "objectives",
            "review", "year_bounds"]

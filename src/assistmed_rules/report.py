@@ -1,19 +1,14 @@
-"""A readable French text report of a verdict (what ``str(verdict)`` and the CLI's text format show)."""
+"""A readable text report of a verdict (what ``str(verdict)`` and the CLI's text format show), and its HTML.
+
+Both are written in the verdict's language (``Verdict.language``: French by default, English on request).
+"""
 
 from __future__ import annotations
 
 import html
 
-from .money import euros
+from .i18n import euros, text
 from .verdict import Citation, Verdict
-
-STATUS_TEXT = {
-    "eligible": "ÉLIGIBLE",
-    "not_eligible": "NON ÉLIGIBLE",
-    "undetermined": "INDÉTERMINÉ (des informations manquent)",
-}
-OUTCOME_MARK = {"met": "[rempli]", "not_met": "[NON REMPLI]", "unknown": "[inconnu]"}
-STATE_TEXT = {"pending": "à faire", "met": "fait", "overdue": "EN RETARD"}
 
 
 def _cite(citations: list[Citation]) -> str:
@@ -21,104 +16,117 @@ def _cite(citations: list[Citation]) -> str:
 
 
 def render_text(verdict: Verdict) -> str:
-    """Render ``verdict`` as a French report: status, regime, each condition with its article, obligations."""
+    """Render ``verdict`` as a report: status, regime, each condition with its article, obligations, aid."""
+    lang = verdict.language
+
+    def t(key: str, **values: object) -> str:
+        return text(key, lang, **values)
+
     lines = [
-        f"Verdict : {STATUS_TEXT[verdict.status]}",
-        f"Régime : {verdict.regime_title or 'aucun'}",
+        t("report.verdict", status=t(f"status.{verdict.status}")),
+        t("report.regime", title=verdict.regime_title or t("report.no_regime")),
         f"  {verdict.regime_reason}",
-        f"Date d'évaluation : {verdict.evaluated_on.isoformat()}",
+        t("report.evaluated_on", day=verdict.evaluated_on.isoformat()),
     ]
-    for t in verdict.transitions:
-        lines.append(f"  Depuis le {t.start.isoformat()} : {t.says} ({_cite(t.citations)})")
-    lines += ["", "Conditions :"]
+    for tr in verdict.transitions:
+        lines.append("  " + t("report.since", day=tr.start.isoformat(), says=tr.says, cite=_cite(tr.citations)))
+    lines += ["", t("report.conditions")]
     for f in verdict.findings:
-        mark = "[sans objet]" if f.applicable is False else OUTCOME_MARK[f.outcome]
-        flag = " (lecture incertaine des sources)" if f.certainty == "uncertain" else ""
+        mark = t("mark.not_applicable") if f.applicable is False else t(f"mark.{f.outcome}")
+        flag = t("report.uncertain_reading") if f.certainty == "uncertain" else ""
         lines.append(f"  {mark} {f.title} — {f.rule_id}{flag}")
         lines.append(f"      {f.message}")
-        lines.append(f"      Source : {_cite(f.citations)}")
+        lines.append("      " + t("report.source", cite=_cite(f.citations)))
     if verdict.missing:
-        lines += ["", "Informations manquantes qui décideraient du verdict :"]
+        lines += ["", t("report.missing")]
         lines += [f"  - {m}" for m in verdict.missing]
     if verdict.missing_data:
-        lines += ["", "Données des règles manquantes (à fournir dans un fichier de données) :"]
+        lines += ["", t("report.missing_data")]
         lines += [f"  - {m}" for m in verdict.missing_data]
-    for title, items in (("Obligations", verdict.obligations),
-                         ("Obligations conditionnelles (selon des informations non renseignées)",
-                          verdict.conditional_obligations)):
+    for title, items in ((t("report.obligations"), verdict.obligations),
+                         (t("report.conditional_obligations"), verdict.conditional_obligations)):
         if items:
-            lines += ["", f"{title} :"]
+            lines += ["", f"{title} :" if lang == "fr" else f"{title}:"]
             for o in items:
-                due = o.due_date.isoformat() if o.due_date else "date non calculable"
-                state = f"fait le {o.met_on.isoformat()}" if o.met_on else STATE_TEXT[o.state]
-                lines.append(f"  - {o.title} : échéance {due} ({o.counted_from}) — {state}")
-                lines.append(f"      Source : {_cite(o.citations)}")
+                due = o.due_date.isoformat() if o.due_date else t("report.no_due_date")
+                state = t("report.done_on", day=o.met_on.isoformat()) if o.met_on else t(f"state.{o.state}")
+                lines.append("  - " + t("report.obligation", title=o.title, due=due, counted=o.counted_from, state=state))
+                lines.append("      " + t("report.source", cite=_cite(o.citations)))
                 if o.state == "overdue":
-                    lines.append(f"      Conséquence : {o.consequence}")
+                    lines.append("      " + t("report.consequence", text=o.consequence))
     if verdict.aid:
-        lines += ["", "Aide maximale par année de contrat :"]
+        lines += ["", t("report.aid")]
         for year in verdict.aid:
-            amount = euros(year.amount) if year.amount is not None else (
-                "selon la tranche : " + " / ".join(euros(a) for a in year.possible_amounts)
-                if year.possible_amounts else "montant inconnu")
-            modulated = " (selon l'atteinte des objectifs)" if year.modulated else ""
-            flag = " (incertain)" if year.certainty == "uncertain" else ""
-            lines.append(f"  - Année {year.contract_year} ({year.start.isoformat()} – {year.end.isoformat()}) :"
-                         f" {amount}{modulated}{flag} — {_cite(year.citations)}")
+            amount = euros(year.amount, lang) if year.amount is not None else (
+                t("report.by_band", amounts=" / ".join(euros(a, lang) for a in year.possible_amounts))
+                if year.possible_amounts else t("report.amount_unknown"))
+            lines.append("  - " + t(
+                "report.year", n=year.contract_year, start=year.start.isoformat(), end=year.end.isoformat(),
+                amount=amount, modulated=t("report.modulated") if year.modulated else "",
+                flag=t("report.uncertain") if year.certainty == "uncertain" else "", cite=_cite(year.citations)))
             if year.advance is not None:
                 adv = year.advance
-                due = adv.due_date.isoformat() if adv.due_date else "date non calculable"
-                adv_amount = euros(adv.amount) if adv.amount is not None else "montant inconnu"
-                lines.append(f"      Avance de {adv.share_percent:g} % : {adv_amount}, due le {due} ({adv.counted_from})")
+                lines.append("      " + t(
+                    "report.advance", share=f"{adv.share_percent:g}",
+                    amount=euros(adv.amount, lang) if adv.amount is not None else t("report.amount_unknown"),
+                    due=adv.due_date.isoformat() if adv.due_date else t("report.no_due_date"),
+                    counted=adv.counted_from))
         total = verdict.aid_total
         if total is not None:
-            lines.append(f"  Total sur la durée du contrat : {euros(total)}")
+            lines.append("  " + t("report.total", amount=euros(total, lang)))
     if verdict.objectives:
-        lines += ["", "Objectifs de patientèle :"]
+        lines += ["", t("report.objectives")]
         for o in verdict.objectives:
             if o.kind == "reach_percentile":
-                text = f"atteindre le {o.target_percentile:g}e percentile en {o.within}"
+                what = t("report.reach", percentile=f"{o.target_percentile:g}", within=o.within)
             elif o.increase_percent is None:
-                text = "augmentation non trouvée dans les sources"
+                what = t("report.increase_not_found")
             elif o.increase_percent == 0:
-                text = "maintien"
+                what = t("report.maintain")
             else:
-                text = f"+{o.increase_percent:g} %"
-            target = f", soit {o.target_count} patients (départ : {o.start_count})" if o.target_count is not None else ""
-            flag = " (incertain)" if o.certainty == "uncertain" else ""
-            lines.append(f"  - {o.label} : {text}{target}{flag}")
+                what = f"+{o.increase_percent:g} %"
+            target = t("report.target", target=o.target_count, start=o.start_count) if o.target_count is not None else ""
+            flag = t("report.uncertain") if o.certainty == "uncertain" else ""
+            lines.append("  - " + t("report.objective", label=o.label, text=what, target=target, flag=flag))
     if verdict.renewal:
-        lines += ["", f"Renouvellement : {verdict.renewal}"]
+        lines += ["", t("report.renewal", text=verdict.renewal)]
     if verdict.uncertain_rules:
-        lines += ["", "Règles reposant sur une lecture incertaine des sources : " + ", ".join(verdict.uncertain_rules)]
+        lines += ["", t("report.uncertain_rules", ids=", ".join(verdict.uncertain_rules))]
     return "\n".join(lines)
 
 
 def render_html(verdict: Verdict) -> str:
     """Render ``verdict`` as a compact HTML table (what Jupyter shows)."""
     esc = html.escape
+    lang = verdict.language
+
+    def t(key: str, **values: object) -> str:
+        return text(key, lang, **values)
+
     colour = {"eligible": "#1a7f37", "not_eligible": "#cf222e", "undetermined": "#9a6700"}[verdict.status]
     rows = []
     for f in verdict.findings:
-        mark = "sans objet" if f.applicable is False else {"met": "rempli", "not_met": "NON REMPLI", "unknown": "inconnu"}[f.outcome]
+        mark = t("outcome.not_applicable") if f.applicable is False else t(f"outcome.{f.outcome}")
         links = ", ".join(f'<a href="{esc(c.url)}">{esc(str(c))}</a>' for c in f.citations)
         flag = " ⚠" if f.certainty == "uncertain" else ""
         rows.append(f"<tr><td><code>{esc(f.rule_id)}</code>{flag}</td><td>{esc(mark)}</td>"
                     f"<td>{esc(f.message)}</td><td>{links}</td></tr>")
     extra = []
     if verdict.missing:
-        extra.append("<p><b>Manquant :</b> " + ", ".join(f"<code>{esc(m)}</code>" for m in verdict.missing) + "</p>")
+        extra.append(f"<p><b>{esc(t('html.missing'))}</b> "
+                     + ", ".join(f"<code>{esc(m)}</code>" for m in verdict.missing) + "</p>")
     if verdict.aid:
-        cells = "".join(f"<td>{esc(euros(y.amount)) if y.amount is not None else '?'}</td>" for y in verdict.aid)
-        heads = "".join(f"<th>Année {y.contract_year}</th>" for y in verdict.aid)
+        cells = "".join(f"<td>{esc(euros(y.amount, lang)) if y.amount is not None else '?'}</td>" for y in verdict.aid)
+        heads = "".join(f"<th>{esc(t('html.year', n=y.contract_year))}</th>" for y in verdict.aid)
         extra.append(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
     if verdict.obligations:
         extra.append("<ul>" + "".join(
-            f"<li>{esc(o.title)} : {o.due_date.isoformat() if o.due_date else '?'} ({esc(STATE_TEXT[o.state])})</li>"
+            f"<li>{esc(o.title)} : {o.due_date.isoformat() if o.due_date else '?'} ({esc(t(f'state.{o.state}'))})</li>"
             for o in verdict.obligations) + "</ul>")
     return (
-        f'<div><p><b style="color:{colour}">{esc(STATUS_TEXT[verdict.status])}</b> — '
-        f"{esc(verdict.regime_title or 'aucun régime')}</p>"
-        "<table><tr><th>règle</th><th>résultat</th><th>constat</th><th>source</th></tr>"
+        f'<div><p><b style="color:{colour}">{esc(t(f"status.{verdict.status}"))}</b> — '
+        f"{esc(verdict.regime_title or t('html.no_regime'))}</p>"
+        f"<table><tr><th>{t('html.rule')}</th><th>{t('html.result')}</th><th>{t('html.finding')}</th>"
+        f"<th>{t('html.source')}</th></tr>"
         + "".join(rows) + "</table>" + "".join(extra) + "</div>"
     )

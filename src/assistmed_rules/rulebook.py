@@ -171,6 +171,7 @@ class Rule(Provision):
 
     condition: Compiled
     messages: dict[str, Template]
+    en: dict[str, Any] = field(default_factory=dict)  # "title", "messages": the English versions, if given
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class Obligation(Provision):
     within: relativedelta | str | None  # a delay, a parameter name, or unknown
     done_on: str
     consequence: str
+    en: dict[str, Any] = field(default_factory=dict)  # "title", "consequence": the English versions, if given
 
 
 @dataclass
@@ -203,6 +205,11 @@ class Regime:
     file: str
     aid: AidSchedule | None = None
     objectives: ObjectivesRule | None = None
+    en: dict[str, Any] = field(default_factory=dict)  # "title", "short_title", "transitions" in English
+
+    def transitions_in(self, language: str) -> tuple[Transition, ...]:
+        """The transitions, with their text in ``language`` where the rule file gives it."""
+        return self.en.get("transitions", self.transitions) if language == "en" else self.transitions
 
     def param(self, name: str, day: date) -> Any:
         return self.parameters[name].at(day)
@@ -442,11 +449,12 @@ def load_rule_file(path: Path) -> Regime:
     try:
         current = "regime"
         regime_cites = cite(spec.regime.citations, "regime")
-        transitions = tuple(
-            Transition(start=t.start, says=" ".join(t.says.split()), citations=list(cite(t.citations, "regime.transitions")),
-                       certainty=t.certainty, note=t.note)
-            for t in sorted(spec.regime.transitions, key=lambda t: t.start)
-        )
+        ordered = sorted(spec.regime.transitions, key=lambda t: t.start)
+        transitions = tuple(_transition(t, t.says, cite) for t in ordered)
+        regime_en: dict[str, Any] = {"transitions": tuple(
+            _transition(t, t.en.says if t.en is not None else t.says, cite) for t in ordered)}
+        if spec.regime.en is not None:
+            regime_en.update(title=spec.regime.en.title, short_title=spec.regime.en.short_title)
         span = Period(spec.regime.new_contracts.start, spec.regime.new_contracts.end)
         params = {}
         for pname, pspec in spec.parameters.items():
@@ -475,6 +483,8 @@ def load_rule_file(path: Path) -> Regime:
                 applies_if=None if rspec.applies_if is None else compile_condition(rspec.applies_if, scope, "applies_if"),
                 condition=compile_condition(rspec.condition, scope, "condition"),
                 messages=_messages(rspec.messages, scope),
+                en={} if rspec.en is None else {"title": rspec.en.title,
+                                                "messages": _messages(rspec.en.messages, scope, "en.")},
             ))
         obligations = []
         for ospec in spec.obligations:
@@ -499,6 +509,7 @@ def load_rule_file(path: Path) -> Regime:
                 applies_if=None if ospec.applies_if is None else compile_condition(ospec.applies_if, scope, "applies_if"),
                 counted_from=ospec.counted_from, within=within, done_on=ospec.done_on,
                 consequence=ospec.consequence.strip(),
+                en={} if ospec.en is None else {"title": ospec.en.title, "consequence": ospec.en.consequence.strip()},
             ))
         current = ""
         aid = None if spec.aid is None else compile_aid(spec.aid, params, cite)
@@ -509,16 +520,21 @@ def load_rule_file(path: Path) -> Regime:
         raise RuleFileError(name, str(exc.errors(include_url=False)[0]["msg"]), current) from None
     r = spec.regime
     return Regime(r.id, r.title, r.short_title, r.instrument, span, r.certainty, r.note, regime_cites, transitions,
-                  params, tables, tuple(rules), tuple(obligations), name, aid, objectives)
+                  params, tables, tuple(rules), tuple(obligations), name, aid, objectives, regime_en)
 
 
-def _messages(spec: MessagesSpec, scope: Scope) -> dict[str, Template]:
+def _messages(spec: MessagesSpec, scope: Scope, prefix: str = "") -> dict[str, Template]:
     out = {}
     for outcome in ("met", "not_met", "unknown", "not_applicable"):
         text = getattr(spec, outcome)
         if text is not None:
-            out[outcome] = Template.parse(text.strip(), scope.params, f"messages.{outcome}")
+            out[outcome] = Template.parse(text.strip(), scope.params, f"{prefix}messages.{outcome}")
     return out
+
+
+def _transition(t: Any, says: str, cite: _Citer) -> Transition:
+    return Transition(start=t.start, says=" ".join(says.split()), citations=list(cite(t.citations, "regime.transitions")),
+                      certainty=t.certainty, note=t.note)
 
 
 def load_table_data(book: RuleBook, path: Path) -> None:

@@ -135,6 +135,39 @@ class MessagesSpec(_Spec):
     not_applicable: str | None = None
 
 
+class RuleEnSpec(_Spec):
+    """English version of a rule's title and messages (output with ``language="en"``)."""
+
+    title: str = Field(min_length=3)
+    messages: MessagesSpec
+
+
+class ObligationEnSpec(_Spec):
+    """English version of an obligation's title and consequence."""
+
+    title: str = Field(min_length=3)
+    consequence: str = Field(min_length=3)
+
+
+class SaysEnSpec(_Spec):
+    """English version of a provision stated in words (a transition, the renewal rule)."""
+
+    says: str = Field(min_length=3)
+
+
+class LabelEnSpec(_Spec):
+    """English label of an objective indicator."""
+
+    label: str = Field(min_length=2)
+
+
+class RegimeEnSpec(_Spec):
+    """English title and short title of a regime."""
+
+    title: str = Field(min_length=3)
+    short_title: str = Field(min_length=3)
+
+
 class RuleSpec(_Certain):
     """An eligibility condition of the regime."""
 
@@ -146,6 +179,7 @@ class RuleSpec(_Certain):
     applies_if: Any = None
     condition: Any
     messages: MessagesSpec
+    en: RuleEnSpec | None = Field(None, description="English title and messages; French is used where absent.")
 
 
 class ObligationSpec(_Certain):
@@ -161,6 +195,7 @@ class ObligationSpec(_Certain):
     within: Any = Field(description="A delay ({years: 2}), a {param: name} of unit duration, or null if unknown.")
     done_on: str = Field(description="Field path of the date the obligation was met.")
     consequence: str = Field(min_length=3)
+    en: ObligationEnSpec | None = None
 
 
 class TransitionSpec(_Certain):
@@ -169,6 +204,7 @@ class TransitionSpec(_Certain):
     start: date = Field(alias="from")
     says: str = Field(min_length=3)
     citations: list[CitationSpec] = Field(min_length=1)
+    en: SaysEnSpec | None = None
 
 
 class BandSpec(_Spec):
@@ -195,6 +231,12 @@ class CitedTextSpec(_Certain):
     citations: list[CitationSpec] = Field(min_length=1)
 
 
+class RenewalSpec(CitedTextSpec):
+    """What the regime says of renewing a contract."""
+
+    en: SaysEnSpec | None = None
+
+
 class ModulationSpec(CitedTextSpec):
     """From which contract year the aid depends on the objectives, and how (when the formula is known)."""
 
@@ -215,7 +257,7 @@ class AidSpec(CitedTextSpec):
     )
     advance: AdvanceSpec | None = None
     modulation: ModulationSpec
-    renewal: CitedTextSpec
+    renewal: RenewalSpec
 
 
 class IndicatorSpec(_Spec):
@@ -225,6 +267,7 @@ class IndicatorSpec(_Spec):
     label: str
     applies_if: Any = None
     count: list[str] = Field(min_length=1)
+    en: LabelEnSpec | None = None
 
 
 class IncreaseSpec(_Certain):
@@ -263,6 +306,7 @@ class RegimeSpec(_Certain):
     new_contracts: PeriodSpec
     citations: list[CitationSpec] = Field(min_length=1)
     transitions: list[TransitionSpec] = Field(default_factory=list)
+    en: RegimeEnSpec | None = None
 
 
 class RuleFileSpec(_Spec):

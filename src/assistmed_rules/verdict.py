@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
-
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -18,6 +16,36 @@ Certainty = Literal["confirmed", "uncertain"]
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+M = TypeVar("M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def build(cls: type[M], values: dict[str, Any]) -> M:
+    """An instance of the output model ``cls`` from already-checked ``values`` (every field given).
+
+    The engine builds thousands of these per second from values it computed itself, so it skips
+    validation, like ``model_construct`` but without its per-call bookkeeping: the result is the object
+    ``cls.model_construct(**values)`` gives (``tests/test_verdict_build.py`` checks it for every output model).
+    """
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", _FIELD_NAMES.get(cls) or _field_names(cls))
+    _set(obj, "__pydantic_extra__", None)
+    private = _PRIVATE[cls]
+    _set(obj, "__pydantic_private__", dict(private) if private else None)  # per instance: it is mutable
+    return obj
+
+
+_FIELD_NAMES: dict[type[BaseModel], set[str]] = {}
+_PRIVATE: dict[type[BaseModel], dict[str, Any] | None] = {}
+
+
+def _field_names(cls: type[BaseModel]) -> set[str]:
+    names = _FIELD_NAMES[cls] = set(cls.model_fields)
+    _PRIVATE[cls] = {name: None for name in cls.__private_attributes__} or None
+    return names
 
 
 class Citation(_Out):
@@ -151,6 +179,7 @@ class Verdict(_Out):
     aid: list[AidYear] = Field(default_factory=list, description="Maximum aid per contract year (eligible cases).")
     objectives: list[Objective] = Field(default_factory=list, description="Patientèle objectives (eligible cases).")
     renewal: str | None = Field(None, description="What the regime says of renewing the contract.")
+    language: Literal["fr", "en"] = Field("fr", description="Language of the messages and titles.")
     _origin: Any = PrivateAttr(default=None)  # (evaluator, case, on), for how_to_qualify()
 
     def __eq__(self, other: object) -> bool:
@@ -173,6 +202,11 @@ class Verdict(_Out):
 
         evaluator, case, on = self._origin
         return how_to_qualify(evaluator, case, on, max_changes)
+
+    def with_origin(self, origin: Any) -> Verdict:
+        """Remember where this verdict came from (``(evaluator, case, on)``), for :meth:`how_to_qualify`."""
+        _set(self, "__pydantic_private__", {"_origin": origin})
+        return self
 
     @property
     def aid_total(self) -> Decimal | None:

@@ -1,0 +1,169 @@
+"""The library's own words, in French (the default) and English.
+
+The rule files carry the legal texts and the findings' messages (French, with optional ``en:`` blocks);
+this catalogue holds what the mechanism itself writes: the regime reason, the default messages, delays,
+amounts and the report's headings. ``text(key, language, **values)`` fills a message in.
+
+>>> text("reason.signed", "en", signature="2020-03-01")
+'Contract signed on 2020-03-01'
+>>> delay_text(relativedelta(years=2, months=6), "fr"), delay_text(relativedelta(years=1), "en")
+('2 ans 6 mois', '1 year')
+>>> euros(Decimal(13500), "fr"), euros(Decimal(13500), "en")
+('13\\u202f500 €', '€13,500')
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+#: Languages of the output; French is the default and the language of the rule files.
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_CATALOGUE: dict[str, tuple[str, str]] = {
+    # (French, English)
+    "unknown": ("inconnu", "unknown"),
+    "yes": ("oui", "yes"),
+    "no": ("non", "no"),
+    "reason.signed": ("Contrat signé le {signature}", "Contract signed on {signature}"),
+    "reason.assumed": ("Date de signature non renseignée : contrat supposé signé le {signature}",
+                       "Signature date not given: the contract is taken as signed on {signature}"),
+    "reason.regime": (" ; le régime « {title} » régit les contrats signés du {start} {end}.",
+                      "; the regime “{title}” governs the contracts signed from {start} {end}."),
+    "reason.until": ("au {end}", "to {end}"),
+    "reason.open": ("à ce jour", "to this day"),
+    "finding.not_applicable": ("Condition sans objet pour ce cas : {title}.",
+                               "Condition not relevant to this case: {title}."),
+    "finding.unknown": ("Impossible de conclure sur « {title} » : renseigner {missing}.",
+                        "Cannot conclude on “{title}”: give {missing}."),
+    "obligation.counted": ("{delay} après {start}", "{delay} after {start}"),
+    "obligation.no_delay": ("délai non précisé par les sources, à compter de {start}",
+                            "delay not given by the sources, counted from {start}"),
+    "no_regime.title": ("Régime applicable à la date de signature", "Regime governing the signature date"),
+    "no_regime.before": (
+        "Aucun régime d'aide à l'emploi d'un assistant médical ne s'applique à un contrat signé le {signature} :"
+        " le dispositif commence avec « {title} » pour les contrats signés à partir du {start}.",
+        "No regime of the medical-assistant aid applies to a contract signed on {signature}: the aid starts with"
+        " “{title}” for the contracts signed from {start}."),
+    "no_regime.none": ("Aucun régime chargé ne régit un contrat signé le {signature} (régimes chargés : {ids}).",
+                       "No loaded regime governs a contract signed on {signature} (regimes loaded: {ids})."),
+    "aid.band_unknown": ("Le montant dépend de la tranche de percentile, non renseignée.",
+                         "The amount depends on the percentile band, which is not given."),
+    "aid.no_value": ("Montant non publié dans les sources pour cette option et cette année (paramètre sans valeur).",
+                     "Amount not published in the sources for this option and year (parameter with no value)."),
+    "objective.no_table": ("Pas de table d'objectifs pour cette option dans les sources.",
+                           "No objectives table for this option in the sources."),
+    "objective.no_band": ("Percentile non renseigné : la tranche d'objectif n'est pas connue.",
+                          "Percentile not given: the objective's band is not known."),
+    "objective.not_found": ("Objectif de la tranche {band} NON TROUVÉ dans les sources pour cette option.",
+                            "Objective of band {band} NOT FOUND in the sources for this option."),
+    "objective.rounding": ("Arrondi de la cible non précisé par les sources.",
+                           "The rounding of the target is not given by the sources."),
+    # the text report
+    "report.verdict": ("Verdict : {status}", "Verdict: {status}"),
+    "status.eligible": ("ÉLIGIBLE", "ELIGIBLE"),
+    "status.not_eligible": ("NON ÉLIGIBLE", "NOT ELIGIBLE"),
+    "status.undetermined": ("INDÉTERMINÉ (des informations manquent)", "UNDETERMINED (information is missing)"),
+    "report.regime": ("Régime : {title}", "Regime: {title}"),
+    "report.no_regime": ("aucun", "none"),
+    "report.evaluated_on": ("Date d'évaluation : {day}", "Evaluated on: {day}"),
+    "report.since": ("Depuis le {day} : {says} ({cite})", "From {day}: {says} ({cite})"),
+    "report.conditions": ("Conditions :", "Conditions:"),
+    "mark.met": ("[rempli]", "[met]"),
+    "mark.not_met": ("[NON REMPLI]", "[NOT MET]"),
+    "mark.unknown": ("[inconnu]", "[unknown]"),
+    "mark.not_applicable": ("[sans objet]", "[not relevant]"),
+    "report.uncertain_reading": (" (lecture incertaine des sources)", " (uncertain reading of the sources)"),
+    "report.source": ("Source : {cite}", "Source: {cite}"),
+    "report.missing": ("Informations manquantes qui décideraient du verdict :",
+                       "Missing information that would decide the verdict:"),
+    "report.missing_data": ("Données des règles manquantes (à fournir dans un fichier de données) :",
+                            "Rule data missing (to be supplied in a data file):"),
+    "report.obligations": ("Obligations", "Obligations"),
+    "report.conditional_obligations": ("Obligations conditionnelles (selon des informations non renseignées)",
+                                       "Conditional obligations (depending on information not given)"),
+    "report.no_due_date": ("date non calculable", "date cannot be computed"),
+    "report.done_on": ("fait le {day}", "done on {day}"),
+    "state.pending": ("à faire", "to do"),
+    "state.met": ("fait", "done"),
+    "state.overdue": ("EN RETARD", "OVERDUE"),
+    "report.obligation": ("{title} : échéance {due} ({counted}) — {state}", "{title}: due {due} ({counted}) — {state}"),
+    "report.consequence": ("Conséquence : {text}", "Consequence: {text}"),
+    "report.aid": ("Aide maximale par année de contrat :", "Maximum aid per contract year:"),
+    "report.by_band": ("selon la tranche : {amounts}", "depending on the band: {amounts}"),
+    "report.amount_unknown": ("montant inconnu", "amount unknown"),
+    "report.modulated": (" (selon l'atteinte des objectifs)", " (depending on the objectives reached)"),
+    "report.uncertain": (" (incertain)", " (uncertain)"),
+    "report.year": ("Année {n} ({start} – {end}) : {amount}{modulated}{flag} — {cite}",
+                    "Year {n} ({start} – {end}): {amount}{modulated}{flag} — {cite}"),
+    "report.advance": ("Avance de {share} % : {amount}, due le {due} ({counted})",
+                       "Advance of {share} %: {amount}, due on {due} ({counted})"),
+    "report.total": ("Total sur la durée du contrat : {amount}", "Total over the contract: {amount}"),
+    "report.objectives": ("Objectifs de patientèle :", "Patientèle objectives:"),
+    "report.reach": ("atteindre le {percentile}e percentile en {within}", "reach percentile {percentile} within {within}"),
+    "report.increase_not_found": ("augmentation non trouvée dans les sources", "increase not found in the sources"),
+    "report.maintain": ("maintien", "maintain"),
+    "report.target": (", soit {target} patients (départ : {start})", ", that is {target} patients (start: {start})"),
+    "report.objective": ("{label} : {text}{target}{flag}", "{label}: {text}{target}{flag}"),
+    "report.renewal": ("Renouvellement : {text}", "Renewal: {text}"),
+    "report.uncertain_rules": ("Règles reposant sur une lecture incertaine des sources : {ids}",
+                               "Rules resting on an uncertain reading of the sources: {ids}"),
+    "html.rule": ("règle", "rule"),
+    "html.result": ("résultat", "result"),
+    "html.finding": ("constat", "finding"),
+    "html.source": ("source", "source"),
+    "html.missing": ("Manquant :", "Missing:"),
+    "html.year": ("Année {n}", "Year {n}"),
+    "html.no_regime": ("aucun régime", "no regime"),
+    "outcome.met": ("rempli", "met"),
+    "outcome.not_met": ("NON REMPLI", "NOT MET"),
+    "outcome.unknown": ("inconnu", "unknown"),
+    "outcome.not_applicable": ("sans objet", "not relevant"),
+}
+
+
+def check_language(language: str) -> str:
+    """``language`` if it is one the library writes in; a ValueError saying which are accepted otherwise."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: accepted: {', '.join(LANGUAGES)} (French is the default)")
+    return language
+
+
+def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The message ``key`` in ``language``, filled with ``values``."""
+    fr, en = _CATALOGUE[key]
+    template = en if language == "en" else fr
+    return template.format(**values) if values else template
+
+
+_UNITS = {"fr": (("an", "ans"), ("mois", "mois"), ("jour", "jours")),
+          "en": (("year", "years"), ("month", "months"), ("day", "days"))}
+
+
+@lru_cache(maxsize=256)
+def delay_text(delta: relativedelta, language: str = DEFAULT_LANGUAGE) -> str:
+    """A delay as words: ``2 ans 6 mois`` / ``2 years 6 months``."""
+    units = _UNITS["en" if language == "en" else "fr"]
+    parts = [(n, unit) for n, unit in zip((delta.years, delta.months, delta.days), units) if n]
+    return " ".join(f"{n} {unit[1] if n > 1 else unit[0]}" for n, unit in parts) or f"0 {units[2][0]}"
+
+
+def euros(amount: Decimal, language: str = DEFAULT_LANGUAGE) -> str:
+    """An amount in euros, French ``13 500 €`` or English ``€13,500``."""
+    if language == "en":
+        return f"€{amount:,.0f}"
+    return f"{amount:,.0f}".replace(",", "\u202f") + " €"
+
+
+def pick(french: Any, translations: Any, key: str, language: str) -> Any:
+    """``translations[key]`` when ``language`` is English and the rule file gives it; ``french`` otherwise."""
+    if language == "en" and translations:
+        return translations.get(key, french)
+    return french
+
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "check_language", "delay_text", "euros", "pick", "text"]
