@@ -154,13 +154,6 @@ class Evaluator:
         self.language = check_language(language)
         self._memo: dict[str, dict[Any, Any]] = {"finding": {}, "obligation": {}, "aid": {}, "objectives": {}}
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (to send to another process), an evaluator keeps its rules, backend name and language."""
-        return {"rules": self.rules, "backend": self.backend.name, "language": self.language}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["rules"], state["backend"], state["language"])  # type: ignore[misc]
-
     def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
         case = coerce_case(case)
         verdict = self._evaluate(case, coerce_date(on))

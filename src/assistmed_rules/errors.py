@@ -25,6 +25,9 @@ class InvalidCaseError(AssistmedError, ValueError):
             " or leave out the facts you do not know:\n" + "\n".join(lines)
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. from a worker process of evaluate_many
+        return (type(self), (self.errors, self.where))
+
     @classmethod
     def from_pydantic(cls, exc: Any, where: str = "") -> InvalidCaseError:
         errors = []
@@ -64,6 +67,9 @@ class RuleFileError(AssistmedError, ValueError):
         self.problem = problem
         where = f"{file}: rule {rule!r}" if rule else file
         super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.file, self.problem, self.rule))
 
 
 class NoRegimeError(AssistmedError, LookupError):

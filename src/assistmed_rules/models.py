@@ -171,7 +171,8 @@ Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, str_strip_whitespace=True,
+                              defer_build=True)  # validators built on first use, not at import
 
 
 class Activity(_Model):

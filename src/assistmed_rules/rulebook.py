@@ -225,6 +225,13 @@ class RuleBook:
 
     regimes: list[Regime]
     sources: tuple[str, ...] = ()
+    #: How to load this book again (e.g. in another process): its directory and the data files added.
+    directory: str | None = None
+    data_files: list[str] = field(default_factory=list)
+
+    def reload(self) -> RuleBook:
+        """The same rules loaded afresh from their files (what a worker process of ``evaluate_many`` does)."""
+        return load_rules(self.directory, self.data_files)
 
     def regime(self, regime_id: str) -> Regime:
         for regime in self.regimes:
@@ -245,6 +252,7 @@ class RuleBook:
     def add_table_data(self, path: str | Path) -> None:
         """Fill an external table (e.g. the départements in tension) from a user's data file."""
         load_table_data(self, Path(path))
+        self.data_files.append(str(path))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -291,10 +299,12 @@ def load_rules(directory: str | Path | None = None, data_files: Sequence[str | P
                 f"regime {after.id!r} starts on {after.new_contracts.start} while {before.id!r} still governs new"
                 f" contracts (until {before.new_contracts.end or 'no end date'}): close the earlier regime first",
             )
-    book = RuleBook(regimes, tuple(str(p) for p in rule_files(root)))
+    book = RuleBook(regimes, tuple(str(p) for p in rule_files(root)), None if directory is None else str(root))
     data_dir = root / "data"
-    for path in (rule_files(data_dir) if data_dir.is_dir() else []) + [Path(p) for p in data_files]:
+    for path in rule_files(data_dir) if data_dir.is_dir() else []:
         load_table_data(book, path)
+    for path in data_files:
+        book.add_table_data(path)
     return book
 
 

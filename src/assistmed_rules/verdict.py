@@ -15,7 +15,7 @@ Certainty = Literal["confirmed", "uncertain"]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first dump or schema
 
 
 M = TypeVar("M", bound=BaseModel)

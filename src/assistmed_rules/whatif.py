@@ -110,8 +110,11 @@ def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def how_to_qualify(evaluator: Evaluator, case: Case, on: date | None, max_changes: int = 3) -> list[Suggestion]:
+def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: date | str | None, max_changes: int = 3) -> list[Suggestion]:
     """Smallest sets of actionable changes that turn the case eligible, fewest changes first."""
+    from .engine import coerce_case
+
+    case = coerce_case(case)
     verdict = evaluator.evaluate(case, on)
     if verdict.status == "eligible" or verdict.regime is None:
         return []
