@@ -102,3 +102,46 @@ def test_verdict_renders_as_html_and_text():
     html = verdict._repr_html_()
     assert html.startswith("<div>") and "a7.secteur" in html and "https://" in html
     assert str(verdict).startswith("Verdict : ÉLIGIBLE")
+
+
+# -- 100 000 generated doctors: the CLI and the DataFrame API agree ------------------------------------------
+def _bench_batch():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_batch.py"
+    spec = importlib.util.spec_from_file_location("bench_batch", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_plain_function_agrees_with_the_library():
+    """The plain function of the speed benchmark applies the same avenant 7 conditions (its statuses agree)."""
+    bench = _bench_batch()
+    rows = bench.generate_rows(3000, seed=11)
+    plain = bench.make_plain_status()
+    verdicts = evaluate_many(rows, on=bench.ON, flat=True)
+    assert [plain(r) for r in rows] == [v.status for v in verdicts]
+    assert {v.status for v in verdicts} == {"eligible", "not_eligible", "undetermined"}
+
+
+@pytest.mark.slow
+def test_100000_rows_through_the_cli_and_a_dataframe_give_the_same_statuses(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    bench = _bench_batch()
+    rows = bench.generate_rows(100_000, seed=2)
+    rows[17]["doctor.sector"] = "secteur_9"  # one invalid row: rejected, the batch goes on
+    source = write_csv(tmp_path / "doctors.csv", rows)
+    out = tmp_path / "verdicts.csv"
+    assert main(["evaluate-batch", str(source), "-o", str(out), "--on", "2023-06-01", "--progress", "always"]) == 0
+    err = capsys.readouterr().err
+    assert "100000/100000" in err  # the progress bar reached the end
+    assert "100000 rows evaluated" in err and "1 rows rejected" in err
+    with out.open(encoding="utf-8") as f:
+        cli_statuses = [r["status"] for r in csv.DictReader(f)]
+    frame = pd.read_csv(source, dtype={"doctor.departement": str})
+    summary = evaluate_many(frame, on="2023-06-01")
+    assert len(cli_statuses) == len(summary) == 100_000
+    assert summary["status"].tolist() == cli_statuses
+    assert cli_statuses[17] == "invalid"
+    assert set(cli_statuses) == {"eligible", "not_eligible", "undetermined", "invalid"}

@@ -24,9 +24,10 @@ from typing import Any
 
 from . import __version__
 from . import lint as lint_cli
-from .batch import SUMMARY_COLUMNS, summarise, unflatten
+from .batch import SUMMARY_COLUMNS, gc_paused, summarise, unflatten
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .models import Case
 from .rulebook import load_rules
 from .verdict import Verdict
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="evaluate one case (a JSON file) and print its verdict")
     ev.add_argument("case", help="case file (JSON), or - for standard input")
     ev.add_argument("--on", help="evaluation date YYYY-MM-DD (default: the contract's signature date, else today)")
-    ev.add_argument("--format", choices=("text", "json"), default="text", help="text report (French) or JSON verdict")
+    ev.add_argument("--format", choices=("text", "json"), default="text", help="text report or JSON verdict")
     _rules_options(ev)
 
 
@@ -109,12 +110,13 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", help="directory of rule files (default: the rules shipped with the package)")
     parser.add_argument("--data", action="append", default=[], metavar="FILE",
                         help="data file filling an external table (e.g. the départements in tension); repeatable")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                        help="language of the messages and reports: fr (default) or en")
 
 
 def _evaluator(args: argparse.Namespace) -> Evaluator:
-    if args.rules is None and not args.data:
-        return Evaluator()
-    return Evaluator(load_rules(args.rules, args.data))
+    rules = None if args.rules is None and not args.data else load_rules(args.rules, args.data)
+    return Evaluator(rules, language=args.lang)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -197,7 +199,7 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
     progress = _Progress(_count_lines(args.input), args.progress)
     counts: Counter[str] = Counter()
     csv_out = args.output.endswith(".csv")
-    with open(args.output, "w", encoding="utf-8", newline="") as out:
+    with open(args.output, "w", encoding="utf-8", newline="") as out, gc_paused():
         writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
         if writer is not None:
             writer.writeheader()

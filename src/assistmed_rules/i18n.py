@@ -63,6 +63,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                             "Objective of band {band} NOT FOUND in the sources for this option."),
     "objective.rounding": ("Arrondi de la cible non précisé par les sources.",
                            "The rounding of the target is not given by the sources."),
+    "whatif.suggestion": ("Devient éligible avec : {changes} (règles {rules}).",
+                          "Becomes eligible with: {changes} (rules {rules})."),
     # the text report
     "report.verdict": ("Verdict : {status}", "Verdict: {status}"),
     "status.eligible": ("ÉLIGIBLE", "ELIGIBLE"),

@@ -200,6 +200,19 @@ class _Linter:
         for name, regime in self.regimes:
             self._never_fires(name, self.raw[name], regime)
             self._unused(name, self.raw[name], regime)
+            self._english(name, regime)
+
+    def _english(self, name: str, regime: Regime) -> None:
+        """Texts with no English version: English output falls back to the French there."""
+        if not regime.en.get("title"):
+            self.warn(name, "no-english", "regime: no 'en:' block (title, short_title); English output shows the French")
+        for item in (*regime.rules, *regime.obligations):
+            kind = "rule" if hasattr(item, "condition") else "obligation"
+            if not item.en:
+                self.warn(name, "no-english", f"{kind} {item.id}: no 'en:' block; English output shows the French")
+            elif kind == "rule" and set(item.en["messages"]) != set(item.messages):
+                self.warn(name, "no-english", f"rule {item.id}: the English messages do not cover the same outcomes"
+                          f" as the French ({', '.join(sorted(item.messages))})")
 
     def _citations(self, name: str, raw: dict[str, Any]) -> None:
         sources: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}

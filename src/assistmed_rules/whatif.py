@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .conditions import FIELDS, ORDERED
+from .i18n import text
 from .models import Case
 from .verdict import Citation
 
@@ -149,9 +150,10 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         result = _evaluate(evaluator, data, changes, on)
         if result is not None and result.status == "eligible":
             cited = [c for rule_id in blocking for c in rules[rule_id].citations]
-            text = " ; ".join(f"{path} → {value}" for path, value in changes.items())
+            changed = " ; ".join(f"{path} → {value}" for path, value in changes.items())
             found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
-                                    message=f"Devient éligible avec : {text} (règles {', '.join(blocking)})."))
+                                    message=text("whatif.suggestion", evaluator.language, changes=changed,
+                                                 rules=", ".join(blocking))))
     return sorted(found, key=lambda s: len(s.changes))
 
 
