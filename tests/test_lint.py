@@ -31,6 +31,7 @@ SECTEUR_RULE: dict[str, Any] = {
                  {"field": "doctor.tariff_option", "in": ["optam", "optam_co"]}]},
     ]},
     "messages": {"met": "Secteur éligible.", "not_met": "Secteur non éligible."},
+    "en": {"title": "Sector", "messages": {"met": "Eligible sector.", "not_met": "Sector not eligible."}},
 }
 ACTIVITY_RULE: dict[str, Any] = {
     "id": "t.activite",
@@ -40,6 +41,8 @@ ACTIVITY_RULE: dict[str, Any] = {
     "condition": {"sum": ["doctor.activity.mt_patients_adult", "doctor.activity.mt_patients_child"],
                   "gt": {"param": "seuil_patients"}},
     "messages": {"met": "Plus de {param.seuil_patients} patients.", "not_met": "Pas assez de patients."},
+    "en": {"title": "Minimum activity",
+           "messages": {"met": "More than {param.seuil_patients} patients.", "not_met": "Not enough patients."}},
 }
 FORMATION: dict[str, Any] = {
     "id": "t.formation",
@@ -51,6 +54,7 @@ FORMATION: dict[str, Any] = {
     "within": {"param": "delai"},
     "done_on": "assistant.qualified_on",
     "consequence": "Engagement non tenu.",
+    "en": {"title": "Assistant's training", "consequence": "Commitment not kept."},
 }
 
 
@@ -63,7 +67,8 @@ def regime_file(regime_id: str = "test-2030", start: date = date(2030, 1, 1), en
     return {
         "schema_version": 1,
         "regime": {"id": regime_id, "title": "Régime de test", "short_title": "Test", "instrument": "Arrêté de test",
-                   "new_contracts": span, "citations": [{"source": "texte"}]},
+                   "new_contracts": span, "citations": [{"source": "texte"}],
+                   "en": {"title": "Test regime", "short_title": "Test"}},
         "sources": {"texte": {"text": "Texte de test", "url": "https://example.org/texte"}},
         "parameters": {
             "duree_contrat": {"description": "Durée du contrat.", "unit": "duration",
