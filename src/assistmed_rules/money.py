@@ -284,7 +284,7 @@ def aid_schedule(regime: Regime, ctx: Context, language: str = "fr", memo: dict[
 
 
 #: Entries a memo keeps before it is emptied (memory stays flat over long runs).
-MEMO_LIMIT = 4_096
+MEMO_LIMIT = 1_024
 
 
 def _schedule(regime: Regime, schedule: AidSchedule, option: str, signature: date, percentile: float | None,
