@@ -145,3 +145,12 @@ def test_flat_and_nested_batches_agree(batch: list[dict[str, Any]]) -> None:
     nested = evaluate_many(batch)
     flat = evaluate_many([flatten(c) for c in batch], flat=True)
     assert [_dump(r) for r in flat] == [_dump(r) for r in nested]
+
+
+def test_processes_need_rules_loaded_from_files() -> None:
+    from assistmed_rules.rulebook import RuleBook
+
+    in_memory = RuleBook(load_rules().regimes)
+    with pytest.raises(ValueError, match="needs rules loaded from files"):
+        evaluate_many([{}, {}], rules=in_memory, processes=2)
+    assert load_rules().reload().sources == load_rules().sources

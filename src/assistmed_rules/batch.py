@@ -146,6 +146,9 @@ def _in_processes(cases: list[Any], on: date | str | None, evaluator: Evaluator,
     """Evaluate ``cases`` in worker processes, in chunks; results in input order, origins re-attached."""
     from concurrent.futures import ProcessPoolExecutor
 
+    if evaluator.rules.directory is None:
+        raise ValueError("evaluate_many(processes=...) needs rules loaded from files with load_rules(): the workers"
+                         " load them again; this rule book was built in memory")
     size = max(1, min(2_000, -(-len(cases) // (processes * 4))))
     starts = range(0, len(cases), size)
     chunks = [cases[i:i + size] for i in starts]
@@ -163,9 +166,8 @@ def _in_processes(cases: list[Any], on: date | str | None, evaluator: Evaluator,
 _WORKER: dict[str, Evaluator] = {}
 
 
-def _start_worker(directory: str | None, data_files: tuple[str, ...], backend: str, language: str) -> None:
-    rules = load_rules(directory, data_files) if directory is not None or data_files else None
-    _WORKER["evaluator"] = Evaluator(rules, backend, language)
+def _start_worker(directory: str, data_files: tuple[str, ...], backend: str, language: str) -> None:
+    _WORKER["evaluator"] = Evaluator(load_rules(directory, data_files), backend, language)
 
 
 def _work(chunk: list[Any], on: date | str | None, flat: bool, first_row: int) -> list[Verdict | InvalidCaseError]:

@@ -231,6 +231,9 @@ class RuleBook:
 
     def reload(self) -> RuleBook:
         """The same rules loaded afresh from their files (what a worker process of ``evaluate_many`` does)."""
+        if self.directory is None:
+            raise ValueError("this rule book was not loaded from files (load_rules): it cannot be loaded again,"
+                             " e.g. in the worker processes of evaluate_many(processes=...)")
         return load_rules(self.directory, self.data_files)
 
     def regime(self, regime_id: str) -> Regime:
@@ -299,7 +302,7 @@ def load_rules(directory: str | Path | None = None, data_files: Sequence[str | P
                 f"regime {after.id!r} starts on {after.new_contracts.start} while {before.id!r} still governs new"
                 f" contracts (until {before.new_contracts.end or 'no end date'}): close the earlier regime first",
             )
-    book = RuleBook(regimes, tuple(str(p) for p in rule_files(root)), None if directory is None else str(root))
+    book = RuleBook(regimes, tuple(str(p) for p in rule_files(root)), str(root))
     data_dir = root / "data"
     for path in rule_files(data_dir) if data_dir.is_dir() else []:
         load_table_data(book, path)
