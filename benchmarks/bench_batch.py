@@ -30,8 +30,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from assistmed_rules import Evaluator, evaluate_many, load_rules
 

@@ -81,3 +81,35 @@ def make_case() -> CaseFactory:
 def examples_dir() -> Path:
     """The example case files of the checkout (examples/ next to tests/)."""
     return EXAMPLES_DIR
+
+
+def run_in_threads(batch: list[Any], evaluators: list[Callable[..., Any]], threads: int = 8) -> list[list[Any]]:
+    """Evaluate ``batch`` from ``threads`` threads started together, thread k with ``evaluators[k % len]``
+    and in its own shuffled order; returns each thread's model dumps in batch order (raises a thread's error).
+    ``batch`` holds cases, or ``(case, on)`` tuples."""
+    import random
+    import threading
+
+    results: dict[int, list[Any]] = {}
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads)
+
+    def work(k: int) -> None:
+        try:
+            start.wait()
+            order = list(range(len(batch)))
+            random.Random(k).shuffle(order)
+            run = evaluators[k % len(evaluators)]
+            got = {i: (run(*batch[i]) if isinstance(batch[i], tuple) else run(batch[i])).model_dump() for i in order}
+            results[k] = [got[i] for i in range(len(batch))]
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if errors:
+        raise errors[0]
+    return [results[k] for k in range(threads)]

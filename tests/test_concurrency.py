@@ -12,17 +12,17 @@ from __future__ import annotations
 import pickle
 import random
 import shutil
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_in_threads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import cases, flatten
 
 from assistmed_rules import Evaluator, InvalidCaseError, RuleFileError, evaluate, evaluate_many, load_rules
 
-from strategies import cases, flatten
 
 def _batch(n: int, seed: int) -> list[dict[str, Any]]:
     """``n`` cases drawn by the property-test strategy, reproducibly."""
@@ -49,30 +49,8 @@ def test_eight_threads_get_the_sequential_verdicts() -> None:
     batch = _batch(300, seed=3)
     shared = Evaluator()
     expected = [shared.evaluate(case).model_dump() for case in batch]
-    results: dict[int, list[Any]] = {}
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def work(k: int) -> None:
-        try:
-            start.wait()
-            order = list(range(len(batch)))
-            random.Random(k).shuffle(order)
-            # half the threads share the evaluator, the other half go through evaluate()
-            run = shared.evaluate if k % 2 else evaluate
-            got = {i: run(batch[i]).model_dump() for i in order}
-            results[k] = [got[i] for i in range(len(batch))]
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert sorted(results) == list(range(8))
-    for got in results.values():
+    # half the threads share one evaluator, the other half go through evaluate()
+    for got in run_in_threads(batch, [evaluate, shared.evaluate]):
         assert got == expected
 
 

@@ -21,7 +21,6 @@ import copy
 import importlib
 import random
 import sys
-import threading
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,6 +35,7 @@ try:
 except TypeError:  # pytest < 8.2: no exc_type (and ImportError is what it catches)
     pytest.importorskip("durable.engine", reason=_REASON)
 
+from conftest import run_in_threads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -516,28 +516,7 @@ def test_threads_get_the_sequential_verdicts() -> None:
     batch = _batch(400, seed=5)
     expected = [DURABLE.evaluate(case, on).model_dump() for case, on in batch]
     assert expected == [NATIVE.evaluate(case, on).model_dump() for case, on in batch]
-    results: dict[int, list[dict[str, Any]]] = {}
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def work(k: int) -> None:
-        try:
-            start.wait()
-            order = list(range(len(batch)))
-            random.Random(k).shuffle(order)  # each thread in its own order
-            got = {i: DURABLE.evaluate(*batch[i]).model_dump() for i in order}
-            results[k] = [got[i] for i in range(len(batch))]
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert len(results) == 8
-    for got in results.values():
+    for got in run_in_threads(batch, [DURABLE.evaluate]):
         assert got == expected
 
 

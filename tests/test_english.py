@@ -6,13 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ISSUE_CASE
 
 from assistmed_rules import Evaluator, evaluate, evaluate_many, load_rules
 from assistmed_rules.cli import main
 from assistmed_rules.i18n import _CATALOGUE, text
 from assistmed_rules.lint import lint
-
-from conftest import ISSUE_CASE
 
 NOT_ELIGIBLE = {"doctor": {"sector": "secteur_2", "tariff_option": "aucune"},
                 "contract": {"signature_date": "2020-03-01"}}

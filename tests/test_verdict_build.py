@@ -6,11 +6,10 @@ import copy
 import pickle
 
 import pytest
+from conftest import ISSUE_CASE
 
 from assistmed_rules import evaluate
 from assistmed_rules.verdict import Advance, AidYear, Finding, Objective, ObligationStatus, Verdict, build
-
-from conftest import ISSUE_CASE
 
 CASE = {**ISSUE_CASE, "doctor": {**ISSUE_CASE["doctor"], "activity": {"mt_patients_adult": 900, "percentile": 40}},
         "assistant": {"qualification": "aucune", "hire_date": "2020-03-10"}}

@@ -17,7 +17,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .money import delay_text
+from .i18n import delay_text
 from .rulebook import Period, Regime, RuleBook
 from .verdict import Citation
 

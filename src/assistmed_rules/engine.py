@@ -27,12 +27,13 @@ from pydantic import ValidationError
 
 from .conditions import DATA_GAP, Context, Missing, Result, Tri
 from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
-from .models import Case
 from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, text
+from .models import Case
 from .money import MEMO_LIMIT, aid_schedule, objectives
 from .money import review as review_year
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict, build
+
 
 def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
     """Return ``case`` as a :class:`Case`, validating a plain mapping; :class:`InvalidCaseError` if invalid."""
@@ -83,8 +84,8 @@ def _format(value: Any, language: str) -> str:
 
 def _template_values(template: Template, ctx: Context, regime: Regime) -> tuple[Any, ...]:
     """The values a message shows, in the order of its placeholders."""
-    return tuple(attrgetter(name)(ctx.case) if kind == "field" else regime.param(name, ctx.ref_date)
-                 for kind, name in template.parts if kind != "text")
+    case, day = ctx.case, ctx.ref_date
+    return tuple(get(case) if get is not None else regime.param(name, day) for get, name in template.placeholders)
 
 
 def render(template: Template, values: tuple[Any, ...], language: str = "fr") -> str:

@@ -484,5 +484,5 @@ def review(regime: Regime, ctx: Context, contract_year: int, achieved: Mapping[s
     )
 
 
-__all__ = ["AidSchedule", "delay_text", "euros", "ObjectivesRule", "aid_schedule", "compile_aid", "compile_objectives", "objectives",
+__all__ = ["AidSchedule", "ObjectivesRule", "aid_schedule", "compile_aid", "compile_objectives", "objectives",
            "review", "year_bounds"]

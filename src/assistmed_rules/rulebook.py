@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,8 @@ class Template:
 
     text: str
     parts: tuple[tuple[str, str], ...]  # ("text", s) | ("field", path) | ("param", name)
+    #: The placeholders in order, compiled at load: (field getter, None) or (None, parameter name).
+    placeholders: tuple[tuple[Any, str | None], ...] = ()
 
     @classmethod
     def parse(cls, text: str, params: Iterable[str], where: str) -> Template:
@@ -148,7 +151,9 @@ class Template:
                 raise ConditionError(f"{where}: message placeholder {{{name}}} is neither an input field nor param.<name>")
             pos = m.end()
         parts.append(("text", text[pos:]))
-        return cls(text, tuple(p for p in parts if p != ("text", "")))
+        placeholders = tuple((attrgetter(name), None) if kind == "field" else (None, name)
+                             for kind, name in parts if kind != "text")
+        return cls(text, tuple(p for p in parts if p != ("text", "")), placeholders)
 
 
 @dataclass(frozen=True)
