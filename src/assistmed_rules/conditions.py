@@ -26,6 +26,7 @@ import math
 import types
 import typing
 from collections.abc import Callable, Mapping
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -155,6 +156,11 @@ class Compiled:
     params: frozenset[str]
     tables: frozenset[str]
     spec: Any = None  # the condition as written in the rule file (for documentation and linting)
+    #: For the number and date fields this condition only compares with literals or parameters: what they
+    #: are compared with (``("lit", value)`` or ``("param", name)``). The condition's outcome depends on
+    #: such a field only through where its value falls among these cuts (see :mod:`assistmed_rules.plan`);
+    #: every other field it reads counts by its exact value.
+    cuts: Mapping[str, frozenset[tuple[str, Any]]] = dataclasses.field(default_factory=dict)
 
 
 class _Compiler:
@@ -163,6 +169,21 @@ class _Compiler:
         self.fields: set[str] = set()
         self.params: set[str] = set()
         self.tables: set[str] = set()
+        self.cuts: dict[str, set[tuple[str, Any]]] = {}
+        self.exact: set[str] = set()
+
+    def cut(self, subject: Any, spec: Any) -> None:
+        """Record what a number or date field is compared with (see :attr:`Compiled.cuts`)."""
+        if not isinstance(subject, FieldType) or subject.kind not in ("number", "date"):
+            return
+        if isinstance(spec, dict) and set(spec) == {"param"}:
+            self.cuts.setdefault(subject.path, set()).add(("param", spec["param"]))
+        elif isinstance(spec, list):
+            self.cuts.setdefault(subject.path, set()).update(("lit", v) for v in spec)
+        elif not isinstance(spec, dict):
+            self.cuts.setdefault(subject.path, set()).add(("lit", spec))
+        else:  # another field, a table: the exact value counts
+            self.exact.add(subject.path)
 
     # -- nodes ---------------------------------------------------------------------------------------
     def node(self, spec: Any, where: str, depth: int) -> Fn:
@@ -204,6 +225,10 @@ class _Compiler:
         op = ops[0]
         kind, left = self.subject(spec, subjects[0], where)
         rhs = spec[op]
+        if subjects[0] == "field":
+            self.cut(left, rhs)
+        elif subjects[0] == "sum":
+            self.exact.update(f.path for f in left)
         if op in ("in", "not_in"):
             if subjects[0] == "sum":
                 raise ConditionError(f"{where}: '{op}' tests one field; compare a sum with gt / ge / lt / le / is")
@@ -250,6 +275,7 @@ class _Compiler:
 
     def table_key(self, table: str, path: Any, where: str) -> FieldType:
         key = self.field(path, where)
+        self.exact.add(key.path)
         if key.path != self.scope.tables[table]:
             raise ConditionError(f"{where}: table {table!r} is keyed by {self.scope.tables[table]}, not {key.path}")
         return key
@@ -296,6 +322,7 @@ class _Compiler:
                 return lambda ctx: _gap_if_none(ctx.param(name, ctx.ref_date), f"{DATA_GAP}param {name}")
             if "field" in spec and set(spec) <= {"field", "plus", "minus"}:
                 other = self.field(spec["field"], where)
+                self.exact.add(other.path)
                 if other.kind != kind:
                     raise ConditionError(f"{where}: cannot compare a {kind} with {other.path}, a {other.kind}")
                 shift = [k for k in ("plus", "minus") if k in spec]
@@ -557,7 +584,9 @@ def compile_condition(spec: Any, scope: Scope, where: str) -> Compiled:
     """Check ``spec`` against the condition language and the input models, and compile it."""
     compiler = _Compiler(scope)
     fn = compiler.node(spec, where, 1)
-    return Compiled(fn, frozenset(compiler.fields), frozenset(compiler.params), frozenset(compiler.tables), spec)
+    cuts = {path: frozenset(c) for path, c in compiler.cuts.items() if path not in compiler.exact}
+    return Compiled(fn, frozenset(compiler.fields), frozenset(compiler.params), frozenset(compiler.tables), spec,
+                    cuts)
 
 
 def check_field_path(path: Any, kind: str, where: str) -> FieldType:

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from operator import attrgetter
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -27,10 +26,12 @@ from pydantic import ValidationError
 
 from .conditions import DATA_GAP, Context, Missing, Result, Tri
 from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
+from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, text
 from .models import Case
 from .money import MEMO_LIMIT, aid_schedule, objectives
 from .money import review as review_year
+from .plan import CaseView, Memo, RegimePlan
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict, build
 
@@ -82,10 +83,10 @@ def _format(value: Any, language: str) -> str:
     return str(value)
 
 
-def _template_values(template: Template, ctx: Context, regime: Regime) -> tuple[Any, ...]:
+def _template_values(template: Template, view: CaseView, regime: Regime) -> tuple[Any, ...]:
     """The values a message shows, in the order of its placeholders."""
-    case, day = ctx.case, ctx.ref_date
-    return tuple(get(case) if get is not None else regime.param(name, day) for get, name in template.placeholders)
+    facts, day = view.facts, view.signature
+    return tuple(facts[i] if i is not None else regime.param(name, day) for i, name in template.placeholders)
 
 
 def render(template: Template, values: tuple[Any, ...], language: str = "fr") -> str:
@@ -98,6 +99,9 @@ def _dedupe(items: Missing) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+_SIGNATURE = INDEX["contract.signature_date"]
+_UNSEEN = object()
+
 #: What a backend returns for one rule: (applies, its missing inputs, condition, its missing inputs).
 Judgement = tuple[Tri, Missing, Tri, Missing]
 ALWAYS: Result = (True, ())
@@ -107,6 +111,9 @@ class NativeBackend:
     """Evaluates the compiled closures of the rules (the default backend)."""
 
     name = "native"
+    #: The engine may decide each condition once per key (see :mod:`assistmed_rules.plan`): the closures
+    #: are pure functions of the facts they read. (The durable backend is asked for every case.)
+    memoisable = True
 
     def __init__(self, rules: RuleBook) -> None:
         self.rules = rules
@@ -153,33 +160,79 @@ class Evaluator:
         self.rules = rules if rules is not None else default_rulebook()
         self.backend = make_backend(backend, self.rules)
         self.language = check_language(language)
-        self._memo: dict[str, dict[Any, Any]] = {"finding": {}, "obligation": {}, "aid": {}, "objectives": {}}
+        self._memoise = bool(getattr(self.backend, "memoisable", False))
+        self._memo: dict[str, Memo] = {}
+        self._plans: dict[str, RegimePlan] = {}
+        self._regimes = Memo(MEMO_LIMIT)
+        self._version: int | None = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Forget what was worked out from the rules when their tables changed (``RuleBook.add_table_data``)."""
+        version = len(self.rules.data_files)
+        if version != self._version:
+            self._memo = {"finding": Memo(MEMO_LIMIT), "obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
+                          "objectives": Memo(MEMO_LIMIT)}
+            self._plans = {}
+            self._regimes = Memo(MEMO_LIMIT)
+            self._version = version
 
     def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
         case = coerce_case(case)
-        verdict = self._evaluate(case, coerce_date(on))
+        verdict = self._evaluate(facts_of(case), coerce_date(on), case)
         return verdict.with_origin((self, case, on))
 
-    def _evaluate(self, case: Case, on_day: date | None) -> Verdict:
+    def _plan(self, regime: Regime) -> RegimePlan:
+        plan = self._plans.get(regime.id)
+        if plan is None or plan.regime is not regime:
+            plan = self._plans[regime.id] = RegimePlan(regime)
+        return plan
+
+    def _regime(self, signature: date) -> Regime | None:
+        regime = self._regimes.get(signature, _UNSEEN)
+        if regime is _UNSEEN:
+            try:
+                regime = self.rules.regime_for_signature(signature)
+            except NoRegimeError:
+                regime = None
+            self._regimes.put(signature, regime)
+        return regime  # type: ignore[no-any-return]
+
+    def _evaluate(self, facts: Facts, on_day: date | None, case: Case | None = None) -> Verdict:
+        """The verdict of a case given by its facts (and its :class:`Case`, if the caller has it)."""
+        if self._version != len(self.rules.data_files):
+            self._refresh()
         language = self.language
-        signed = case.contract.signature_date
+        signed = facts[_SIGNATURE]
         signature = signed or on_day or date.today()
         on_day = on_day or signature
-        if signed is None:
-            case = case.model_copy(update={"contract": case.contract.model_copy(update={"signature_date": signature})})
-        try:
-            regime = self.rules.regime_for_signature(signature)
-        except NoRegimeError:
+        if signed is None:  # taken as signed on the evaluation date
+            facts = facts[:_SIGNATURE] + (signature,) + facts[_SIGNATURE + 1:]
+            case = None
+        regime = self._regime(signature)
+        if regime is None:
             return self._no_regime(signature, on_day)
-        span = regime.new_contracts
-        start = span.start.isoformat()
-        reason = text("reason.signed" if signed else "reason.assumed", language, signature=signature.isoformat()) + text(
-            "reason.regime", language, title=pick(regime.short_title, regime.en, "short_title", language), start=start,
-            end=text("reason.until", language, end=span.end.isoformat()) if span.end else text("reason.open", language))
-        ctx = Context(case, signature, regime.param, regime.table_entry)
-        rules = [rule for rule in regime.rules if rule.valid.contains(signature)]
-        findings = [self._finding(rule, judgement, ctx, regime)
-                    for rule, judgement in zip(rules, self.backend.judge(regime, rules, ctx))]
+        frozen = facts
+        view = CaseView(self._plan(regime), facts, signature,
+                        (lambda: case) if case is not None else (lambda: case_of(frozen)))
+        info = view.info
+        reason = info.texts.get((signed is None, language))
+        if reason is None:
+            span = regime.new_contracts
+            reason = info.texts[(signed is None, language)] = text(
+                "reason.signed" if signed else "reason.assumed", language, signature=signature.isoformat()
+            ) + text("reason.regime", language, title=pick(regime.short_title, regime.en, "short_title", language),
+                     start=span.start.isoformat(),
+                     end=text("reason.until", language, end=span.end.isoformat()) if span.end
+                     else text("reason.open", language))
+        rules = info.rules
+        if self._memoise:
+            decide = view.decide
+            judgements = [(decide(rule.applies_if) if rule.applies_if is not None else ALWAYS)
+                          + decide(rule.condition) for rule in rules]
+        else:
+            judgements = self.backend.judge(regime, rules, view.context())
+        findings = [self._finding(rule, judgement, view, regime) for rule, judgement in zip(rules, judgements)]
         outcomes = {f.outcome for f in findings}
         status = "not_eligible" if "not_met" in outcomes else "undetermined" if "unknown" in outcomes else "eligible"
         missing: list[str] = []
@@ -189,13 +242,11 @@ class Evaluator:
         obligations: list[ObligationStatus] = []
         conditional: list[ObligationStatus] = []
         if status != "not_eligible":
-            for ob in regime.obligations:
-                if not ob.valid.contains(signature):
-                    continue
-                applies = True if ob.applies_if is None else ob.applies_if.fn(ctx)[0]
+            for ob in info.obligations:
+                applies = True if ob.applies_if is None else view.decide(ob.applies_if)[0]
                 if applies is False:
                     continue
-                (obligations if applies else conditional).append(self._obligation(ob, ctx, regime, on_day))
+                (obligations if applies else conditional).append(self._obligation(ob, view, regime, on_day))
         eligible = status == "eligible"
         renewal = None
         if regime.aid is not None:
@@ -215,8 +266,8 @@ class Evaluator:
             "conditional_obligations": conditional,
             "uncertain_rules": [f.rule_id for f in findings
                                 if f.certainty == "uncertain" and f.outcome == deciding and f.applicable is not False],
-            "aid": aid_schedule(regime, ctx, language, self._memo["aid"]) if eligible else [],
-            "objectives": objectives(regime, ctx, language, self._memo["objectives"]) if eligible else [],
+            "aid": aid_schedule(regime, view, language, self._memo["aid"]) if eligible else [],
+            "objectives": objectives(regime, view, language, self._memo["objectives"]) if eligible else [],
             "renewal": renewal,
             "language": language,
         })
@@ -228,9 +279,10 @@ class Evaluator:
         if signature is None:
             raise ValueError("a review needs the contract's signature date (contract.signature_date)")
         regime = self.rules.regime_for_signature(signature)
-        return review_year(regime, Context(case, signature, regime.param, regime.table_entry), contract_year, achieved)
+        view = CaseView(RegimePlan(regime), facts_of(case), signature, lambda: case)
+        return review_year(regime, view, contract_year, achieved)
 
-    def _finding(self, rule: Rule, judgement: Judgement, ctx: Context, regime: Regime) -> Finding:
+    def _finding(self, rule: Rule, judgement: Judgement, view: CaseView, regime: Regime) -> Finding:
         applicable, missing, value, cond_missing = judgement
         if applicable is False:
             outcome, key, missing = "met", "not_applicable", ()
@@ -246,7 +298,7 @@ class Evaluator:
         language = self.language
         messages = rule.en["messages"] if language == "en" and rule.en else rule.messages
         template = messages.get(key)
-        values = _template_values(template, ctx, regime) if template is not None else ()
+        values = _template_values(template, view, regime) if template is not None else ()
         memo = self._memo["finding"]
         memo_key = (id(rule), key, applicable, missing, values)
         finding = memo.get(memo_key)
@@ -266,15 +318,12 @@ class Evaluator:
             "citations": list(rule.citations), "certainty": rule.certainty, "note": rule.note,
             "missing": _dedupe(missing),
         })
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        memo[memo_key] = finding
-        return finding
+        return memo.put(memo_key, finding)  # type: ignore[no-any-return]
 
-    def _obligation(self, ob: Obligation, ctx: Context, regime: Regime, on: date) -> ObligationStatus:
-        start = attrgetter(ob.counted_from)(ctx.case)
-        delay = regime.param(ob.within, ctx.ref_date) if isinstance(ob.within, str) else ob.within
-        done = attrgetter(ob.done_on)(ctx.case)
+    def _obligation(self, ob: Obligation, view: CaseView, regime: Regime, on: date) -> ObligationStatus:
+        start = view.facts[INDEX[ob.counted_from]]
+        delay = regime.param(ob.within, view.signature) if isinstance(ob.within, str) else ob.within
+        done = view.facts[INDEX[ob.done_on]]
         memo = self._memo["obligation"]
         memo_key = (id(ob), start, delay, done, on)
         status = memo.get(memo_key)
@@ -296,10 +345,7 @@ class Evaluator:
             "consequence": pick(ob.consequence, ob.en, "consequence", language), "citations": list(ob.citations),
             "certainty": ob.certainty, "note": ob.note,
         })
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        memo[memo_key] = status
-        return status
+        return memo.put(memo_key, status)  # type: ignore[no-any-return]
 
     def _no_regime(self, signature: date, on: date) -> Verdict:
         language = self.language

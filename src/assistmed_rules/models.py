@@ -260,6 +260,14 @@ class Doctor(_Model):
         return value
 
 
+#: Fields the models check together (a validator of one reads another): a reader of flat rows that
+#: validates each column on its own (:class:`~assistmed_rules.facts.RowReader`) validates these together.
+LINKED_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("doctor.sector", "doctor.tariff_option"),
+    ("doctor.coordinated_practice", "doctor.multi_site_msp"),
+)
+
+
 class Assistant(_Model):
     """The assistant médical hired (or to be hired)."""
 

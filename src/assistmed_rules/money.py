@@ -12,16 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
-from .conditions import FIELDS, Compiled, ConditionError, Context, Scope, compile_condition, parse_duration
+from .conditions import FIELDS, Compiled, ConditionError, Scope, compile_condition, parse_duration
 from .i18n import delay_text, euros, text
 from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .plan import CaseView
     from .rulebook import Regime
     from .schema import AidSpec, ObjectivesSpec
 
@@ -252,7 +252,7 @@ def _amount_for(regime: Regime, schedule: AidSchedule, option: str, year: int, b
     return pname, regime.parameters[pname].entry_at(day)
 
 
-def aid_schedule(regime: Regime, ctx: Context, language: str = "fr", memo: dict[Any, Any] | None = None
+def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: dict[Any, Any] | None = None
                  ) -> list[AidYear]:
     """The maximum aid for each year of the contract, looked up on the date each year starts.
 
@@ -262,14 +262,13 @@ def aid_schedule(regime: Regime, ctx: Context, language: str = "fr", memo: dict[
     schedule = regime.aid
     if schedule is None:
         return []
-    case = ctx.case
-    option = case.contract.option
-    signature = case.contract.signature_date
+    option = view.value("contract.option")
+    signature = view.value("contract.signature_date")
     if option is None or signature is None:
         return []
-    percentile = attrgetter(schedule.percentile)(case)
+    percentile = view.value(schedule.percentile)
     bands = _possible_bands(schedule, percentile)
-    advance_from = attrgetter(schedule.advance.counted_from)(case) if schedule.advance is not None else None
+    advance_from = view.value(schedule.advance.counted_from) if schedule.advance is not None else None
     key = (regime.id, option, signature, tuple(b.id if b else None for b in bands), advance_from, language)
     if memo is not None:
         hit = memo.get(key)
@@ -351,31 +350,30 @@ def _round(value: Decimal, mode: str) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUNDING[mode]))
 
 
-def _count(case: Any, paths: tuple[str, ...]) -> int | None:
+def _count(view: CaseView, paths: tuple[str, ...]) -> int | None:
     total = 0
     for path in paths:
-        v = attrgetter(path)(case)
+        v = view.value(path)
         if v is None:
             return None
         total += v
     return total
 
 
-def objectives(regime: Regime, ctx: Context, language: str = "fr", memo: dict[Any, Any] | None = None
+def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: dict[Any, Any] | None = None
                ) -> list[Objective]:
     """The patientèle objectives of the contract, from the doctor's band and the option."""
     rule = regime.objectives
     schedule = regime.aid
     if rule is None or schedule is None:
         return []
-    case = ctx.case
-    option = case.contract.option
-    percentile = attrgetter(schedule.percentile)(case)
+    option = view.value("contract.option")
+    percentile = view.value(schedule.percentile)
     band = schedule.band_of(percentile) if percentile is not None else None
     new = rule.new_installation
-    is_new = new is not None and new.applies_if.fn(ctx)[0] is True
-    counted = tuple(_count(case, ind.count) if ind.applies_if is None or ind.applies_if.fn(ctx)[0] is True else False
-                    for ind in rule.indicators)  # False: the indicator does not apply
+    is_new = new is not None and view.decide(new.applies_if)[0] is True
+    counted = tuple(_count(view, ind.count) if ind.applies_if is None or view.decide(ind.applies_if)[0] is True
+                    else False for ind in rule.indicators)  # False: the indicator does not apply
     key = (regime.id, option, band, is_new, counted, language)
     if memo is not None:
         hit = memo.get(key)
@@ -425,16 +423,16 @@ def objectives(regime: Regime, ctx: Context, language: str = "fr", memo: dict[An
     return out
 
 
-def review(regime: Regime, ctx: Context, contract_year: int, achieved: Mapping[str, int]) -> Review:
+def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[str, int]) -> Review:
     """The review of contract year ``contract_year``: objectives met, and the aid due under the modulation rule."""
     schedule = regime.aid
     if schedule is None:
         raise ValueError(f"regime {regime.id!r} has no aid section")
-    years = aid_schedule(regime, ctx)
+    years = aid_schedule(regime, view)
     if not 1 <= contract_year <= len(years):
         raise ValueError(f"contract_year must be from 1 to {len(years)} for this contract; got {contract_year}")
     year = years[contract_year - 1]
-    objs = objectives(regime, ctx)
+    objs = objectives(regime, view)
     unknown = set(achieved) - {o.indicator for o in objs}
     if unknown:
         raise ValueError(f"achieved names {sorted(unknown)[0]!r}, not an objective of this case"

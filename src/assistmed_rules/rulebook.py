@@ -20,7 +20,6 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from pydantic import ValidationError
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, check_field_path, compile_condition, parse_duration
 from .errors import NoRegimeError, RuleFileError
+from .facts import INDEX
 from .money import AidSchedule, ObjectivesRule, compile_aid, compile_objectives
 from .safe_yaml import load_yaml_file
 from .schema import (
@@ -130,7 +130,8 @@ class Template:
 
     text: str
     parts: tuple[tuple[str, str], ...]  # ("text", s) | ("field", path) | ("param", name)
-    #: The placeholders in order, compiled at load: (field getter, None) or (None, parameter name).
+    #: The placeholders in order, compiled at load: (position of the field in the facts, None) or (None,
+    #: parameter name).
     placeholders: tuple[tuple[Any, str | None], ...] = ()
 
     @classmethod
@@ -151,7 +152,7 @@ class Template:
                 raise ConditionError(f"{where}: message placeholder {{{name}}} is neither an input field nor param.<name>")
             pos = m.end()
         parts.append(("text", text[pos:]))
-        placeholders = tuple((attrgetter(name), None) if kind == "field" else (None, name)
+        placeholders = tuple((INDEX[name], None) if kind == "field" else (None, name)
                              for kind, name in parts if kind != "text")
         return cls(text, tuple(p for p in parts if p != ("text", "")), placeholders)
 

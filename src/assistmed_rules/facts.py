@@ -1,0 +1,167 @@
+"""A case as flat facts: one tuple of field values, in the order of :data:`PATHS`, and flat rows read into it.
+
+The engine reads a case through its facts: ``facts[INDEX["doctor.sector"]]`` is the doctor's sector (the
+enum member, as the model holds it) or None when unknown. :func:`facts_of` turns a validated
+:class:`~assistmed_rules.models.Case` into its facts; a :class:`RowReader` turns a flat row (``{"doctor.sector":
+"secteur_1", ...}``, as read from a CSV file or a DataFrame) into the same facts without building the
+models, validating each distinct value of a column once. The result is the one ``Case.model_validate``
+gives: a value is validated by the models themselves, the first time it is seen, and the fields the
+models check together (:data:`~assistmed_rules.models.LINKED_FIELDS`) are validated together.
+
+>>> from assistmed_rules.models import Case
+>>> facts = facts_of(Case.model_validate({"doctor": {"sector": "1"}}))
+>>> facts[INDEX["doctor.sector"]].value, facts[INDEX["doctor.zone"]]
+('secteur_1', None)
+>>> RowReader().read({"doctor.sector": "1", "doctor.zone": ""}) == facts
+True
+>>> RowReader().read({"doctor.sector": "secteur_9"}) is None   # invalid: the caller validates the row itself
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from operator import attrgetter
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .conditions import FIELDS
+from .models import LINKED_FIELDS, Case
+
+#: Every input field, by dotted path, in the order of the facts.
+PATHS: tuple[str, ...] = tuple(FIELDS)
+#: The position of each field in the facts.
+INDEX: dict[str, int] = {path: i for i, path in enumerate(PATHS)}
+Facts = tuple[Any, ...]
+
+_ALL = attrgetter(*PATHS)
+
+
+def facts_of(case: Case) -> Facts:
+    """The facts of a validated case: the value of every field of :data:`PATHS`, in that order."""
+    return _ALL(case)  # type: ignore[no-any-return]
+
+
+def case_of(facts: Facts) -> Case:
+    """A :class:`Case` holding ``facts`` (already validated: they are not validated again)."""
+    tree: dict[str, Any] = {}
+    for path, value in zip(PATHS, facts):
+        if value is not None:
+            node = tree
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+    return _construct(Case, tree)  # type: ignore[return-value]
+
+
+def _construct(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    values = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            sub = model.model_fields[name].default_factory
+            value = _construct(type(sub()), value)  # type: ignore[misc]
+        values[name] = value
+    return model.model_construct(**values)
+
+
+#: The facts of a case where nothing is known.
+UNKNOWN: Facts = facts_of(Case())
+_INVALID = object()
+_MISS = object()
+
+
+def _empty(raw: Any) -> bool:
+    """An empty cell (None, "", NaN) is an unknown fact, as :func:`~assistmed_rules.batch.unflatten` reads it."""
+    return raw is None or (type(raw) is str and raw == "") or (type(raw) is float and math.isnan(raw))
+
+
+def _nested(items: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in items.items():
+        node = out
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+class RowReader:
+    """Reads flat rows into facts, each distinct value of a column validated once by the models.
+
+    :meth:`read` returns the facts of a row, or None when the row is not valid or has a column that is not
+    an input field: the caller then validates the row the usual way (``Case.model_validate``) to get the
+    error naming the field. The memos grow with the distinct values seen; :attr:`limit` bounds each.
+    """
+
+    limit = 65_536
+
+    def __init__(self) -> None:
+        self._memo: dict[str, dict[Any, Any]] = {}
+        self._group_of: dict[str, tuple[str, ...]] = {f: g for g in LINKED_FIELDS for f in g}
+        self._group_memo: dict[tuple[str, ...], dict[Any, Any]] = {g: {} for g in LINKED_FIELDS}
+
+    def read(self, row: Mapping[str, Any]) -> Facts | None:
+        values = list(UNKNOWN)
+        memos, group_of = self._memo, self._group_of
+        groups: set[tuple[str, ...]] | None = None
+        for key, raw in row.items():
+            if _empty(raw):
+                continue
+            group = group_of.get(key)
+            if group is not None:
+                if groups is None:
+                    groups = set()
+                groups.add(group)
+                continue
+            memo = memos.get(key)
+            if memo is None:
+                if key not in INDEX:
+                    return None
+                memo = memos[key] = {}
+            try:
+                value = memo.get((raw.__class__, raw), _MISS)
+            except TypeError:  # an unhashable value (a list, a dict): not a fact
+                return None
+            if value is _MISS:
+                value = self._validate(memo, (key,), (raw,))
+                if value is _INVALID:
+                    return None
+                value = value[0]
+            values[INDEX[key]] = value
+        if groups:
+            for group in groups:
+                raws = tuple(None if _empty(r := row.get(f)) else r for f in group)
+                memo = self._group_memo[group]
+                try:
+                    got = memo.get(tuple((r.__class__, r) for r in raws), _MISS)
+                except TypeError:
+                    return None
+                if got is _MISS:
+                    got = self._validate(memo, group, raws)
+                if got is _INVALID:
+                    return None
+                for f, v in zip(group, got):
+                    values[INDEX[f]] = v
+        return tuple(values)
+
+    def _validate(self, memo: dict[Any, Any], paths: tuple[str, ...], raws: tuple[Any, ...]) -> Any:
+        """Validate the values of ``paths`` alone; remember the result (``_INVALID`` if refused)."""
+        try:
+            facts = facts_of(Case.model_validate(_nested({p: r for p, r in zip(paths, raws) if r is not None})))
+        except (ValidationError, TypeError, ValueError):
+            result: Any = _INVALID
+        else:
+            result = tuple(facts[INDEX[p]] for p in paths)
+            if any(facts[i] != UNKNOWN[i] for i in range(len(PATHS)) if PATHS[i] not in paths):
+                result = _INVALID  # the value sets another field too: not a fact of its own column
+        if len(memo) >= self.limit:
+            memo.clear()
+        memo[tuple((r.__class__, r) for r in raws) if len(paths) > 1 else (raws[0].__class__, raws[0])] = result
+        return result
+
+
+__all__ = ["INDEX", "PATHS", "UNKNOWN", "RowReader", "case_of", "facts_of"]

@@ -1,0 +1,215 @@
+"""What the engine works out once per regime, once per date and once per distinct input, not once per case.
+
+A condition's outcome is a function of the fields it reads, the parameters in force on the contract's
+date and the tables. Two cases that agree on those get the same outcome, so the engine decides it once
+and remembers it. Each number or date field a condition only compares with literals or parameters
+(:attr:`~assistmed_rules.conditions.Compiled.cuts`) counts by its *class*: where its value falls among
+the values it is compared with (below, equal to or above each). Two doctors with 900 and 1 200 adult
+patients fall in the same class of a "more than 500 patients" condition, so the condition is decided
+once for both. Every other field counts by its exact value.
+
+A :class:`RegimePlan` holds, for one regime: the classes to compute for a case (its *derived facts*,
+appended to the case's facts), the key of each condition (the facts and derived facts it reads), and
+what depends only on the contract's date (the rules and obligations in force, and an *epoch* that names
+which value each parameter has on that date). A :class:`CaseView` is one case seen through the plan: its
+facts, and its conditions decided through the plan's memo. The memos are bounded (:class:`Memo`):
+memory stays flat however many cases are evaluated.
+
+>>> from assistmed_rules import load_rules
+>>> from assistmed_rules.facts import facts_of
+>>> from assistmed_rules.models import Case
+>>> from datetime import date
+>>> regime = load_rules().regime("avenant7-2019")
+>>> plan = RegimePlan(regime)
+>>> def activity(adults):
+...     case = Case.model_validate({"doctor": {"specialty": "medecine_generale",
+...                                           "activity": {"mt_patients_adult": adults}}})
+...     return CaseView(plan, facts_of(case), date(2020, 3, 1), lambda: case).decide(regime.rules[4].condition)
+>>> activity(900), activity(1200), activity(100)
+((True, ()), (True, ()), (None, ('doctor.new_installation', 'doctor.rqth', 'doctor.chronic_illness')))
+>>> len(plan.decisions)   # 900 and 1 200 share one decision
+2
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from .conditions import Compiled, Context, Result
+from .facts import INDEX, PATHS, Facts
+from .models import Case
+
+
+class Memo(dict[Any, Any]):
+    """A dict that empties itself when it holds :attr:`limit` entries (a bounded memo, safe between threads)."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: Any, value: Any) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+class DateInfo:
+    """What depends only on the contract's date: the epoch, the rules and obligations in force."""
+
+    __slots__ = ("epoch", "rules", "obligations", "texts")
+
+    def __init__(self, epoch: int, rules: tuple[Any, ...], obligations: tuple[Any, ...]) -> None:
+        self.epoch = epoch
+        self.rules = rules
+        self.obligations = obligations
+        self.texts: dict[Any, Any] = {}  # texts of the verdict that depend on the date only (the regime reason)
+
+
+def _nothing(ext: Facts) -> tuple[()]:
+    return ()
+
+
+class RegimePlan:
+    """The keys, classes and per-date facts of one regime (see the module's docstring)."""
+
+    #: Most entries of each memo.
+    decisions_limit = 65_536
+    dates_limit = 16_384
+
+    def __init__(self, regime: Any) -> None:
+        self.regime = regime
+        self.params = tuple(regime.parameters.values())
+        self._derived: dict[tuple[str, tuple[Any, ...]], int] = {}
+        self._classifiers: list[tuple[int, tuple[Any, ...], dict[Any, Any]]] = []
+        self._keys: dict[int, Callable[[Facts], Any]] = {}
+        for compiled in self._conditions():
+            self._keys[id(compiled)] = self._key_getter(compiled)
+        self.decisions = Memo(self.decisions_limit)
+        self._dates = Memo(self.dates_limit)
+        self._epochs: dict[tuple[int, ...], int] = {}
+
+    def _conditions(self) -> Iterable[Compiled]:
+        regime = self.regime
+        for item in (*regime.rules, *regime.obligations):
+            if item.applies_if is not None:
+                yield item.applies_if
+            if hasattr(item, "condition"):
+                yield item.condition
+        objectives = regime.objectives
+        if objectives is not None:
+            if objectives.new_installation is not None:
+                yield objectives.new_installation.applies_if
+            yield from (ind.applies_if for ind in objectives.indicators if ind.applies_if is not None)
+
+    def _cut_values(self, cuts: Iterable[tuple[str, Any]]) -> tuple[Any, ...]:
+        values: set[Any] = set()
+        for kind, what in cuts:
+            if kind == "lit":
+                values.add(what)
+                continue
+            for dated in self.regime.parameters[what].values:
+                if isinstance(dated.value, (frozenset, set, list, tuple)):
+                    values.update(dated.value)
+                elif dated.value is not None:
+                    values.add(dated.value)
+        return tuple(sorted(values))
+
+    def _key_getter(self, compiled: Compiled) -> Callable[[Facts], Any]:
+        slots = []
+        for path in sorted(compiled.fields):
+            cuts = compiled.cuts.get(path)
+            if cuts is None:
+                slots.append(INDEX[path])
+                continue
+            values = self._cut_values(cuts)
+            slot = self._derived.get((path, values))
+            if slot is None:
+                slot = self._derived[(path, values)] = len(PATHS) + len(self._classifiers)
+                self._classifiers.append((INDEX[path], values, {}))
+            slots.append(slot)
+        return itemgetter(*slots) if slots else _nothing
+
+    def key(self, compiled: Compiled, ext: Facts) -> Any:
+        """What ``compiled`` reads of a case (its extended facts, see :meth:`extend`)."""
+        return self._keys[id(compiled)](ext)
+
+    def extend(self, facts: Facts) -> Facts:
+        """The facts followed by the derived facts: the class of each field compared with cuts."""
+        if not self._classifiers:
+            return facts
+        classes = []
+        for index, cuts, memo in self._classifiers:
+            value = facts[index]
+            if value is None:
+                classes.append(None)
+                continue
+            cls = memo.get(value)
+            if cls is None:
+                i = bisect.bisect_left(cuts, value)
+                cls = 2 * i + (i < len(cuts) and cuts[i] == value)
+                if len(memo) >= self.decisions_limit:
+                    memo.clear()
+                memo[value] = cls
+            classes.append(cls)
+        return facts + tuple(classes)
+
+    def on_date(self, day: date) -> DateInfo:
+        """The rules and obligations in force for a contract signed on ``day``, and the parameters' epoch."""
+        info = self._dates.get(day)
+        if info is None:
+            epoch_key = tuple(bisect.bisect_right(p._starts, day) for p in self.params)
+            epoch = self._epochs.setdefault(epoch_key, len(self._epochs))
+            regime = self.regime
+            info = self._dates.put(day, DateInfo(
+                epoch, tuple(r for r in regime.rules if r.valid.contains(day)),
+                tuple(o for o in regime.obligations if o.valid.contains(day))))
+        return info  # type: ignore[no-any-return]
+
+
+class CaseView:
+    """One case seen through a :class:`RegimePlan`: its facts, and its conditions decided once per key.
+
+    ``case`` gives the :class:`~assistmed_rules.models.Case` (built only when a condition is not in the
+    memo and its closure must run).
+    """
+
+    __slots__ = ("plan", "facts", "ext", "signature", "info", "_case", "_ctx")
+
+    def __init__(self, plan: RegimePlan, facts: Facts, signature: date, case: Callable[[], Case]) -> None:
+        self.plan = plan
+        self.facts = facts
+        self.ext = plan.extend(facts)
+        self.signature = signature
+        self.info = plan.on_date(signature)
+        self._case = case
+        self._ctx: Context | None = None
+
+    def value(self, path: str) -> Any:
+        """The value of the field ``path`` (None when unknown)."""
+        return self.facts[INDEX[path]]
+
+    def context(self) -> Context:
+        """The context the compiled closures read (the case, the contract's date, parameters and tables)."""
+        if self._ctx is None:
+            regime = self.plan.regime
+            self._ctx = Context(self._case(), self.signature, regime.param, regime.table_entry)
+        return self._ctx
+
+    def decide(self, compiled: Compiled) -> Result:
+        """The outcome of ``compiled`` for this case, from the memo or from its closure."""
+        plan = self.plan
+        key = (id(compiled), self.info.epoch, plan._keys[id(compiled)](self.ext))
+        result = plan.decisions.get(key)
+        if result is None:
+            result = plan.decisions.put(key, compiled.fn(self.context()))
+        return result  # type: ignore[no-any-return]
+
+
+__all__ = ["CaseView", "DateInfo", "Memo", "RegimePlan"]
