@@ -29,9 +29,9 @@ from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, text
 from .models import Case
-from .money import MEMO_LIMIT, aid_schedule, objectives
+from .money import aid_schedule, objectives
 from .money import review as review_year
-from .plan import CaseView, Memo, RegimePlan
+from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict, build
 
@@ -161,7 +161,7 @@ class Evaluator:
         self.backend = make_backend(backend, self.rules)
         self.language = check_language(language)
         self._memoise = bool(getattr(self.backend, "memoisable", False))
-        self._memo: dict[str, Memo] = {}
+        self._memo: dict[str, Any] = {}
         self._plans: dict[str, RegimePlan] = {}
         self._regimes = Memo(MEMO_LIMIT)
         self._version: int | None = None
@@ -171,7 +171,7 @@ class Evaluator:
         """Forget what was worked out from the rules when their tables changed (``RuleBook.add_table_data``)."""
         version = len(self.rules.data_files)
         if version != self._version:
-            self._memo = {"finding": Memo(MEMO_LIMIT), "obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
+            self._memo = {"finding": {}, "obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
                           "objectives": Memo(MEMO_LIMIT)}
             self._plans = {}
             self._regimes = Memo(MEMO_LIMIT)
@@ -226,13 +226,23 @@ class Evaluator:
                      end=text("reason.until", language, end=span.end.isoformat()) if span.end
                      else text("reason.open", language))
         rules = info.rules
-        if self._memoise:
-            decide = view.decide
-            judgements = [(decide(rule.applies_if) if rule.applies_if is not None else ALWAYS)
-                          + decide(rule.condition) for rule in rules]
+        if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan.finding_keys
+            findings = []
+            memos, keys, ext, epoch = self._memo["finding"], view.plan.finding_keys, view.ext, info.epoch
+            for rule in rules:
+                memo = memos.get(id(rule))
+                if memo is None:
+                    memo = memos[id(rule)] = Memo(MEMO_LIMIT)
+                key = (epoch, keys[id(rule)](ext))
+                finding = memo.get(key)
+                if finding is None:
+                    judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
+                        + view.decide(rule.condition)
+                    finding = memo.put(key, self._finding(rule, judgement, view, regime))
+                findings.append(finding)
         else:
             judgements = self.backend.judge(regime, rules, view.context())
-        findings = [self._finding(rule, judgement, view, regime) for rule, judgement in zip(rules, judgements)]
+            findings = [self._finding(rule, judgement, view, regime) for rule, judgement in zip(rules, judgements)]
         outcomes = {f.outcome for f in findings}
         status = "not_eligible" if "not_met" in outcomes else "undetermined" if "unknown" in outcomes else "eligible"
         missing: list[str] = []
@@ -299,11 +309,6 @@ class Evaluator:
         messages = rule.en["messages"] if language == "en" and rule.en else rule.messages
         template = messages.get(key)
         values = _template_values(template, view, regime) if template is not None else ()
-        memo = self._memo["finding"]
-        memo_key = (id(rule), key, applicable, missing, values)
-        finding = memo.get(memo_key)
-        if finding is not None:
-            return finding
         title = pick(rule.title, rule.en, "title", language)
         if template is None:
             message = (
@@ -313,39 +318,43 @@ class Evaluator:
             )
         else:
             message = render(template, values, language)
-        finding = build(Finding, {
+        return build(Finding, {
             "rule_id": rule.id, "title": title, "outcome": outcome, "applicable": applicable, "message": message,
             "citations": list(rule.citations), "certainty": rule.certainty, "note": rule.note,
             "missing": _dedupe(missing),
         })
-        return memo.put(memo_key, finding)  # type: ignore[no-any-return]
 
     def _obligation(self, ob: Obligation, view: CaseView, regime: Regime, on: date) -> ObligationStatus:
-        start = view.facts[INDEX[ob.counted_from]]
+        facts = view.facts
+        start = facts[INDEX[ob.counted_from]]
         delay = regime.param(ob.within, view.signature) if isinstance(ob.within, str) else ob.within
-        done = view.facts[INDEX[ob.done_on]]
+        done = facts[INDEX[ob.done_on]]
         memo = self._memo["obligation"]
-        memo_key = (id(ob), start, delay, done, on)
-        status = memo.get(memo_key)
-        if status is not None:
-            return status
-        due = start + delay if start is not None and delay is not None else None
+        # The delay is an object of the rule book (held as long as this evaluator): its identity is its key.
+        fixed = memo.get((id(ob), id(delay)))
+        if fixed is None:
+            language = self.language
+            counted = text("obligation.counted", language, delay=_format(delay, language), start=ob.counted_from) \
+                if delay is not None else text("obligation.no_delay", language, start=ob.counted_from)
+            fixed = memo.put((id(ob), id(delay)), (
+                ob.id, pick(ob.title, ob.en, "title", language), counted,
+                pick(ob.consequence, ob.en, "consequence", language), list(ob.citations), ob.certainty, ob.note))
+        due = None
+        if start is not None and delay is not None:
+            due = memo.get((start, id(delay)))
+            if due is None:
+                due = memo.put((start, id(delay)), start + delay)
         if done is not None and done <= on:
             state, met_on = "met", done
         elif due is not None and on > due:
             state, met_on = "overdue", None
         else:
             state, met_on = "pending", None
-        language = self.language
-        counted = text("obligation.counted", language, delay=_format(delay, language), start=ob.counted_from) \
-            if delay is not None else text("obligation.no_delay", language, start=ob.counted_from)
-        status = build(ObligationStatus, {
-            "obligation_id": ob.id, "title": pick(ob.title, ob.en, "title", language), "due_date": due,
-            "counted_from": counted, "state": state, "met_on": met_on,
-            "consequence": pick(ob.consequence, ob.en, "consequence", language), "citations": list(ob.citations),
-            "certainty": ob.certainty, "note": ob.note,
+        ob_id, title, counted, consequence, citations, certainty, note = fixed
+        return build(ObligationStatus, {  # in the order of the model's fields (JSON output follows it)
+            "obligation_id": ob_id, "title": title, "due_date": due, "counted_from": counted, "state": state,
+            "met_on": met_on, "consequence": consequence, "citations": citations, "certainty": certainty, "note": note,
         })
-        return memo.put(memo_key, status)  # type: ignore[no-any-return]
 
     def _no_regime(self, signature: date, on: date) -> Verdict:
         language = self.language

@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any
@@ -75,7 +74,7 @@ _MISS = object()
 
 def _empty(raw: Any) -> bool:
     """An empty cell (None, "", NaN) is an unknown fact, as :func:`~assistmed_rules.batch.unflatten` reads it."""
-    return raw is None or (type(raw) is str and raw == "") or (type(raw) is float and math.isnan(raw))
+    return raw is None or raw == "" or (isinstance(raw, float) and raw != raw)
 
 
 def _nested(items: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,7 +108,7 @@ class RowReader:
         memos, group_of = self._memo, self._group_of
         groups: set[tuple[str, ...]] | None = None
         for key, raw in row.items():
-            if _empty(raw):
+            if raw is None or raw == "" or (isinstance(raw, float) and raw != raw):  # empty: see _empty
                 continue
             group = group_of.get(key)
             if group is not None:
@@ -127,41 +126,66 @@ class RowReader:
             except TypeError:  # an unhashable value (a list, a dict): not a fact
                 return None
             if value is _MISS:
-                value = self._validate(memo, (key,), (raw,))
-                if value is _INVALID:
-                    return None
-                value = value[0]
+                value = self._validate((key,), (raw,))
+                if value is not _INVALID:
+                    value = value[0]
+                self._remember(memo, (raw.__class__, raw), value)
+            if value is _INVALID:
+                return None
             values[INDEX[key]] = value
         if groups:
             for group in groups:
                 raws = tuple(None if _empty(r := row.get(f)) else r for f in group)
                 memo = self._group_memo[group]
                 try:
-                    got = memo.get(tuple((r.__class__, r) for r in raws), _MISS)
+                    memo_key = tuple((r.__class__, r) for r in raws)
+                    got = memo.get(memo_key, _MISS)
                 except TypeError:
                     return None
                 if got is _MISS:
-                    got = self._validate(memo, group, raws)
+                    got = self._remember(memo, memo_key, self._validate(group, raws))
                 if got is _INVALID:
                     return None
                 for f, v in zip(group, got):
                     values[INDEX[f]] = v
         return tuple(values)
 
-    def _validate(self, memo: dict[Any, Any], paths: tuple[str, ...], raws: tuple[Any, ...]) -> Any:
-        """Validate the values of ``paths`` alone; remember the result (``_INVALID`` if refused)."""
-        try:
-            facts = facts_of(Case.model_validate(_nested({p: r for p, r in zip(paths, raws) if r is not None})))
-        except (ValidationError, TypeError, ValueError):
-            result: Any = _INVALID
-        else:
-            result = tuple(facts[INDEX[p]] for p in paths)
-            if any(facts[i] != UNKNOWN[i] for i in range(len(PATHS)) if PATHS[i] not in paths):
-                result = _INVALID  # the value sets another field too: not a fact of its own column
+    def _remember(self, memo: dict[Any, Any], key: Any, value: Any) -> Any:
         if len(memo) >= self.limit:
             memo.clear()
-        memo[tuple((r.__class__, r) for r in raws) if len(paths) > 1 else (raws[0].__class__, raws[0])] = result
-        return result
+        memo[key] = value
+        return value
+
+    @staticmethod
+    def _validate(paths: tuple[str, ...], raws: tuple[Any, ...]) -> Any:
+        """The values of ``paths`` (fields of one model) validated alone by that model (``_INVALID`` if refused)."""
+        model = _LEAF[paths[0]][0]
+        names = [_LEAF[p][1] for p in paths]
+        try:
+            obj = model.model_validate({n: r for n, r in zip(names, raws) if r is not None})
+        except (ValidationError, TypeError, ValueError):
+            return _INVALID
+        got = obj.__dict__
+        if any(got[n] != v for n, v in _DEFAULTS[model].items() if n not in names):
+            return _INVALID  # the value sets another field too: not a fact of its own column
+        return tuple(got[n] for n in names)
+
+
+def _leaves(model: type[BaseModel], prefix: str = "") -> dict[str, tuple[type[BaseModel], str]]:
+    out: dict[str, tuple[type[BaseModel], str]] = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            out.update(_leaves(type(info.default_factory()), f"{prefix}{name}."))  # type: ignore[call-arg]
+        else:
+            out[prefix + name] = (model, name)
+    return out
+
+
+#: The model and field name of each input field (the model that validates it).
+_LEAF = _leaves(Case)
+_DEFAULTS = {model: model().__dict__ for model, _ in _LEAF.values()}
+assert set(_LEAF) == set(PATHS), "facts: the fields of the models changed; PATHS and _LEAF disagree"
+assert all(len({_LEAF[p][0] for p in group}) == 1 for group in LINKED_FIELDS), "linked fields span two models"
 
 
 __all__ = ["INDEX", "PATHS", "UNKNOWN", "RowReader", "case_of", "facts_of"]

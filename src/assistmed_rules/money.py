@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, compile_condition, parse_duration
 from .i18n import delay_text, euros, text
+from .plan import MEMO_LIMIT
 from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -256,8 +257,9 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: dic
                  ) -> list[AidYear]:
     """The maximum aid for each year of the contract, looked up on the date each year starts.
 
-    ``memo`` (a dict the caller keeps) shares the result between cases with the same option, signature
-    date, band and advance date: the schedule is a function of these alone.
+    ``memo`` (a dict the caller keeps, emptied when it holds ``MEMO_LIMIT`` entries) shares
+    between cases what does not depend on their dates: a year's amount, band and citations are a function
+    of the option, the possible bands, the year and the parameter values in force when it starts.
     """
     schedule = regime.aid
     if schedule is None:
@@ -269,72 +271,80 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: dic
     percentile = view.value(schedule.percentile)
     bands = _possible_bands(schedule, percentile)
     advance_from = view.value(schedule.advance.counted_from) if schedule.advance is not None else None
-    key = (regime.id, option, signature, tuple(b.id if b else None for b in bands), advance_from, language)
-    if memo is not None:
-        hit = memo.get(key)
-        if hit is not None:
-            return list(hit)
-    out = _schedule(regime, schedule, option.value, signature, percentile, bands, advance_from, language)
-    if memo is not None:
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        memo[key] = tuple(out)
-    return out
-
-
-#: Entries a memo keeps before it is emptied (memory stays flat over long runs).
-MEMO_LIMIT = 1_024
-
-
-def _schedule(regime: Regime, schedule: AidSchedule, option: str, signature: date, percentile: float | None,
-              bands: list[Band | None], advance_from: date | None, language: str) -> list[AidYear]:
-    duration = regime.param("duree_contrat", signature)
-    years = _contract_years(signature, duration) if duration else 0
+    memo = {} if memo is None else memo
+    bounds = memo.get(("years", regime.id, signature))
+    if bounds is None:
+        duration = regime.param("duree_contrat", signature)
+        years = _contract_years(signature, duration) if duration else 0
+        bounds = _put(memo, ("years", regime.id, signature), tuple(year_bounds(signature, y) for y in range(1, years + 1)))
+    band_ids = tuple(b.id if b else None for b in bands)
     out = []
-    for year in range(1, years + 1):
-        start, end = year_bounds(signature, year)
-        candidates = {}
-        for band in bands:
-            pname, entry = _amount_for(regime, schedule, option, year, band, start)
-            candidates[band.id if band else None] = (pname, entry)
-        values = {None if e is None else e.value for _, e in candidates.values()}
-        pname, entry = next(iter(candidates.values()))
-        band_id = bands[0].id if len(bands) == 1 and bands[0] is not None else None
-        missing: list[str] = []
-        note = None
-        possible: list[Decimal] = []
-        if len(values) == 1 and None not in values:
-            amount = values.pop()
-        else:
-            amount = None
-            possible = sorted(v for v in values if v is not None)
-            if percentile is None and len(values) > 1:
-                missing.append(schedule.percentile)
-                note = text("aid.band_unknown", language)
-            if None in values:
-                note = text("aid.no_value", language)
-        uncertain = entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain"
-        advance = None
+    for year, (start, end) in enumerate(bounds, 1):
+        epoch = view.plan.on_date(start).epoch
+        key = ("year", regime.id, option, band_ids, year, epoch, language)
+        part = memo.get(key)
+        if part is None:
+            part = _put(memo, key, _year_part(regime, schedule, option.value, year, start, percentile, bands, language))
+        values = {"contract_year": year, "start": start, "end": end, **part}  # in the order of the model's fields
         if year == 1 and schedule.advance is not None:
-            adv = schedule.advance
-            advance = build(Advance, {
-                "share_percent": adv.share,
-                "amount": None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
-                "due_date": None if advance_from is None else advance_from + adv.within,
-                "counted_from": text("obligation.counted", language, delay=delay_text(adv.within, language),
-                                     start=adv.counted_from),
-                "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
-            })
-        out.append(build(AidYear, {
-            "contract_year": year, "start": start, "end": end, "band": band_id, "amount": amount,
-            "possible_amounts": possible, "parameter": pname, "value_from": None if entry is None else entry.start,
-            "modulated": year >= schedule.modulation.from_year,
-            "citations": list(entry.citations) if entry is not None else list(schedule.citations),
-            "certainty": "uncertain" if uncertain else "confirmed",
-            "note": (entry.note if entry is not None and entry.note else None) if note is None else note,
-            "missing": missing, "advance": advance,
-        }))
+            values["advance"] = _advance(schedule.advance, values["amount"], advance_from, language, memo)
+        out.append(build(AidYear, values))
     return out
+
+
+def _put(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, start: date, percentile: float | None,
+               bands: list[Band | None], language: str) -> dict[str, Any]:
+    """What a contract year's entry holds besides its dates: the amount, its band, parameter and citations."""
+    candidates = {}
+    for band in bands:
+        pname, entry = _amount_for(regime, schedule, option, year, band, start)
+        candidates[band.id if band else None] = (pname, entry)
+    values = {None if e is None else e.value for _, e in candidates.values()}
+    pname, entry = next(iter(candidates.values()))
+    band_id = bands[0].id if len(bands) == 1 and bands[0] is not None else None
+    missing: list[str] = []
+    note = None
+    possible: list[Decimal] = []
+    if len(values) == 1 and None not in values:
+        amount = values.pop()
+    else:
+        amount = None
+        possible = sorted(v for v in values if v is not None)
+        if percentile is None and len(values) > 1:
+            missing.append(schedule.percentile)
+            note = text("aid.band_unknown", language)
+        if None in values:
+            note = text("aid.no_value", language)
+    uncertain = entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain"
+    return {
+        "band": band_id, "amount": amount, "possible_amounts": possible, "parameter": pname,
+        "value_from": None if entry is None else entry.start, "modulated": year >= schedule.modulation.from_year,
+        "citations": list(entry.citations) if entry is not None else list(schedule.citations),
+        "certainty": "uncertain" if uncertain else "confirmed",
+        "note": (entry.note if entry is not None and entry.note else None) if note is None else note,
+        "missing": missing, "advance": None,
+    }
+
+
+def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None, language: str,
+             memo: dict[Any, Any]) -> Advance:
+    counted = memo.get(("advance", id(adv), language))
+    if counted is None:
+        counted = _put(memo, ("advance", id(adv), language), text(
+            "obligation.counted", language, delay=delay_text(adv.within, language), start=adv.counted_from))
+    return build(Advance, {
+        "share_percent": adv.share,
+        "amount": None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
+        "due_date": None if advance_from is None else advance_from + adv.within,
+        "counted_from": counted, "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
+    })
 
 
 def _contract_years(signature: date, duration: relativedelta) -> int:
@@ -417,9 +427,7 @@ def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: dict[
             "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
         }))
     if memo is not None:
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        memo[key] = tuple(out)
+        _put(memo, key, tuple(out))
     return out
 
 

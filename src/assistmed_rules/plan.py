@@ -44,6 +44,10 @@ from .facts import INDEX, PATHS, Facts
 from .models import Case
 
 
+#: Entries a memo of the engine keeps before it is emptied (memory stays flat over long runs).
+MEMO_LIMIT = 16_384
+
+
 class Memo(dict[Any, Any]):
     """A dict that empties itself when it holds :attr:`limit` entries (a bounded memo, safe between threads)."""
 
@@ -91,6 +95,8 @@ class RegimePlan:
         self._keys: dict[int, Callable[[Facts], Any]] = {}
         for compiled in self._conditions():
             self._keys[id(compiled)] = self._key_getter(compiled)
+        #: Per rule: what its finding reads (its conditions' keys and the fields its messages show).
+        self.finding_keys = {id(rule): self._finding_getter(rule) for rule in regime.rules}
         self.decisions = Memo(self.decisions_limit)
         self._dates = Memo(self.dates_limit)
         self._epochs: dict[tuple[int, ...], int] = {}
@@ -135,6 +141,16 @@ class RegimePlan:
                 self._classifiers.append((INDEX[path], values, {}))
             slots.append(slot)
         return itemgetter(*slots) if slots else _nothing
+
+    def _finding_getter(self, rule: Any) -> Callable[[Facts], Any]:
+        getters = [self._keys[id(c)] for c in (rule.applies_if, rule.condition) if c is not None]
+        templates = [*rule.messages.values(), *rule.en.get("messages", {}).values()]
+        shown = sorted({i for t in templates for i, _ in t.placeholders if i is not None})
+        shown_getter = itemgetter(*shown) if shown else _nothing
+        if len(getters) == 1:
+            first = getters[0]
+            return lambda ext: (first(ext), shown_getter(ext))
+        return lambda ext: tuple(g(ext) for g in getters) + (shown_getter(ext),)
 
     def key(self, compiled: Compiled, ext: Facts) -> Any:
         """What ``compiled`` reads of a case (its extended facts, see :meth:`extend`)."""
@@ -212,4 +228,4 @@ class CaseView:
         return result  # type: ignore[no-any-return]
 
 
-__all__ = ["CaseView", "DateInfo", "Memo", "RegimePlan"]
+__all__ = ["MEMO_LIMIT", "CaseView", "DateInfo", "Memo", "RegimePlan"]

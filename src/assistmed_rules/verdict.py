@@ -201,10 +201,15 @@ class Verdict(_Out):
         from .whatif import how_to_qualify
 
         evaluator, case, on = self._origin
+        if callable(case):  # a flat row of a batch, turned into a case when asked
+            case = case()
         return how_to_qualify(evaluator, case, on, max_changes)
 
     def with_origin(self, origin: Any) -> Verdict:
-        """Remember where this verdict came from (``(evaluator, case, on)``), for :meth:`how_to_qualify`."""
+        """Remember where this verdict came from (``(evaluator, case, on)``), for :meth:`how_to_qualify`.
+
+        ``case`` is a case, or a function that returns it (a batch does not build a case per row).
+        """
         _set(self, "__pydantic_private__", {"_origin": origin})
         return self
 
