@@ -1,0 +1,187 @@
+"""The memoised engine (plan.py) and the row reader (facts.py) give exactly what the plain paths give.
+
+* An evaluator decides each condition once per key (fields by exact value, or by class among the values
+  they are compared with) and reuses findings, aid years and obligations between cases. The reference is
+  the same evaluator with memoisation off: every closure run for every case, nothing reused.
+* A :class:`RowReader` validates each distinct value of a column once; the reference is
+  ``Case.model_validate`` of the unflattened row. Both must agree on every row, valid or not.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from datetime import date
+from typing import Any
+
+import pytest
+from conftest import REPO_ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from strategies import cases, evaluation_dates, flatten
+
+from assistmed_rules import Case, Evaluator, evaluate_many
+from assistmed_rules.batch import unflatten
+from assistmed_rules.facts import PATHS, RowReader, case_of, facts_of
+from assistmed_rules.plan import Memo, RegimePlan
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+from bench_backends import generate  # noqa: E402
+from bench_batch import generate_rows  # noqa: E402
+
+
+def _reference(language: str = "fr") -> Evaluator:
+    evaluator = Evaluator(language=language)
+    evaluator._memoise = False  # every closure on every case, nothing decided from a memo
+    return evaluator
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_memoised_verdicts_equal_the_closures_on_every_case(language):
+    memoised, reference = Evaluator(language=language), _reference(language)
+    batch = generate(3_000, seed=7)
+    for i, case in enumerate(batch + batch[:500]):  # the second pass is served from the memos
+        on = date(2020 + i % 7, 1 + i % 12, 1 + i % 28)
+        assert memoised.evaluate(case, on) == reference.evaluate(case, on), (i, case)
+
+
+@given(case=cases(), on=evaluation_dates)
+def test_memoised_verdict_equals_the_closures(case: dict[str, Any], on: date) -> None:
+    assert _SHARED.evaluate(case, on) == _REFERENCE.evaluate(case, on)
+
+
+_SHARED = Evaluator()  # shared between examples: its memos fill up as hypothesis goes
+_REFERENCE = _reference()
+
+
+def test_numbers_in_the_same_class_share_one_decision_and_others_do_not():
+    evaluator = Evaluator()
+    base = {"doctor": {"specialty": "medecine_generale", "sector": "secteur_1"},
+            "contract": {"signature_date": "2020-03-01"}}
+    t = evaluator.rules.regime("avenant7-2019").param("seuil_patients_mt_adultes_mg", date(2020, 3, 1))
+    verdicts = {}
+    for adults in (t + 1, t + 400, t + 700, t, t - 1, None):
+        case = {**base, "doctor": {**base["doctor"], "activity": {"mt_patients_adult": adults}}}
+        verdicts[adults] = evaluator.evaluate(case).finding("a7.activite").outcome
+    assert verdicts == {t + 1: "met", t + 400: "met", t + 700: "met", t: "unknown", t - 1: "unknown",
+                        None: "unknown"}
+    plan = evaluator._plan(evaluator.rules.regime("avenant7-2019"))
+    activity = plan.regime.rules[4].condition
+    keys = {k[2] for k in plan.decisions if k[0] == id(activity)}
+    assert len(keys) == 4  # six values, four classes: above the threshold, at it, below it, unknown
+
+
+def test_memos_are_bounded():
+    memo = Memo(3)
+    for i in range(10):
+        memo.put(i, i)
+        assert len(memo) <= 3
+    evaluator = Evaluator()
+    for case in generate(2_000, seed=3):
+        evaluator.evaluate(case)
+    for plan in evaluator._plans.values():
+        assert len(plan.decisions) <= plan.decisions_limit
+
+
+def test_a_table_filled_later_is_seen_by_an_evaluator_that_already_decided(tmp_path):
+    import json
+
+    from assistmed_rules import load_rules
+
+    rules = load_rules()
+    evaluator = Evaluator(rules)
+    cases = [{"doctor": {"specialty": s, "departement": d, "sector": "secteur_1"},
+              "contract": {"signature_date": "2021-05-01"}}
+             for s in ("cardiologie", "pediatrie", "psychiatrie") for d in ("75", "08", "2A")]
+    before = [evaluator.evaluate(c) for c in cases]
+    data = tmp_path / "tension.yaml"
+    data.write_text(json.dumps({  # JSON is YAML
+        "schema_version": 1, "regime": "avenant7-2019", "table": "departements_en_tension",
+        "citations": [{"text": "Liste fictive pour les tests", "url": "https://example.org/test"}],
+        "entries": {"cardiologie": {"value": ["75", "2A"], "complete": True},
+                    "pediatrie": {"value": [], "complete": True},
+                    "psychiatrie": {"value": ["08"], "complete": False}}}), encoding="utf-8")
+    rules.add_table_data(data)
+    after = [evaluator.evaluate(c) for c in cases]
+    assert after == [_reference_for(rules).evaluate(c) for c in cases]
+    assert after != before
+
+
+def _reference_for(rules: Any) -> Evaluator:
+    evaluator = Evaluator(rules)
+    evaluator._memoise = False
+    return evaluator
+
+
+# -- the row reader --------------------------------------------------------------------------------------------
+def _model_facts(row: dict[str, Any]) -> tuple[Any, ...] | None:
+    try:
+        return facts_of(Case.model_validate(unflatten(row)))
+    except (ValidationError, ValueError, TypeError):
+        return None
+
+
+_ODD = ["", None, float("nan"), "secteur_9", "1", 1, 1.0, True, "true", "2020-02-30", "2020-02-29", -1, 10**9,
+        "optam", "msp", "non", "  2A ", 2.5, "01", math.inf]
+
+
+@given(rows=st.lists(st.fixed_dictionaries({}, optional={
+    path: st.sampled_from(_ODD) for path in PATHS}), min_size=1, max_size=20))
+def test_the_reader_agrees_with_the_models_on_any_row(rows: list[dict[str, Any]]) -> None:
+    reader = RowReader()
+    for row in rows + rows:  # the second time from its memos
+        expected = _model_facts(row)
+        got = reader.read(row)
+        if expected is None:
+            assert got is None, row
+        else:
+            assert got is None or got == expected, row  # None: the caller validates the row itself
+
+
+@given(case=cases())
+def test_the_reader_reads_every_valid_flat_case(case: dict[str, Any]) -> None:
+    row = flatten(case)
+    assert RowReader().read(row) == facts_of(Case.model_validate(case))
+
+
+def test_linked_fields_are_checked_together():
+    reader = RowReader()
+    assert reader.read({"doctor.sector": "secteur_2", "doctor.tariff_option": "optam"}) is not None
+    assert reader.read({"doctor.sector": "secteur_1", "doctor.tariff_option": "optam"}) is None
+    assert reader.read({"doctor.multi_site_msp": True, "doctor.coordinated_practice": "cpts"}) is None
+    facts = reader.read({"doctor.multi_site_msp": True})
+    assert facts == facts_of(Case.model_validate({"doctor": {"multi_site_msp": True}}))  # set to msp by the model
+
+
+def test_case_of_facts_holds_the_same_facts():
+    for case in generate(300, seed=5):
+        facts = facts_of(Case.model_validate(case))
+        assert facts_of(case_of(facts)) == facts
+
+
+def test_batch_of_flat_rows_equals_evaluate_row_by_row():
+    rows = generate_rows(1_500, seed=11)
+    rng = random.Random(2)
+    for row in rng.sample(rows, 20):
+        row["doctor.sector"] = rng.choice(["secteur_9", "2", " secteur_1 "])
+    evaluator = Evaluator()
+    got = evaluate_many(rows, on="2023-06-01", flat=True, evaluator=Evaluator())
+    for i, (row, result) in enumerate(zip(rows, got)):
+        try:
+            expected = evaluator.evaluate(unflatten(row), "2023-06-01")
+        except Exception as exc:  # an invalid row: the same error, named by row
+            assert type(result) is type(exc) and result.errors == exc.errors, i
+            continue
+        assert result == expected, i
+
+
+def test_a_plan_only_derives_classes_for_compared_numbers_and_dates():
+    from assistmed_rules import load_rules
+
+    for regime in load_rules().regimes:
+        plan = RegimePlan(regime)
+        for index, cuts, _ in plan._classifiers:
+            kind = type(next(iter(cuts))) if cuts else None
+            assert kind is None or kind in (int, float, date) or hasattr(kind, "as_tuple"), (regime.id, PATHS[index])
