@@ -152,6 +152,7 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     best, result = float("inf"), None
     for _ in range(repeat):
+        result = None  # the previous run's results are freed before the next run is timed
         start = time.perf_counter()
         result = fn()
         best = min(best, time.perf_counter() - start)

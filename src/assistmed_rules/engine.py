@@ -64,6 +64,10 @@ def coerce_date(value: date | str | None, name: str = "on") -> date | None:
 
 
 def _format(value: Any, language: str) -> str:
+    """How a message shows a value."""
+    plain = _PLAIN.get(value.__class__)
+    if plain is not None:
+        return plain(value)  # type: ignore[no-any-return]
     if value is None:
         return text("unknown", language)
     if isinstance(value, Enum):
@@ -81,6 +85,10 @@ def _format(value: Any, language: str) -> str:
     if isinstance(value, frozenset):
         return ", ".join(sorted(value))
     return str(value)
+
+
+#: The types a message shows the same way in every language, and how (the others: see _format).
+_PLAIN: dict[type, Any] = {int: str, str: str, float: "{:g}".format, date: date.isoformat}
 
 
 def _template_values(template: Template, view: CaseView, regime: Regime) -> tuple[Any, ...]:
@@ -171,7 +179,7 @@ class Evaluator:
         """Forget what was worked out from the rules when their tables changed (``RuleBook.add_table_data``)."""
         version = len(self.rules.data_files)
         if version != self._version:
-            self._memo = {"finding": {}, "obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
+            self._memo = {"obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
                           "objectives": Memo(MEMO_LIMIT)}
             self._plans = {}
             self._regimes = Memo(MEMO_LIMIT)
@@ -213,27 +221,29 @@ class Evaluator:
         if regime is None:
             return self._no_regime(signature, on_day)
         frozen = facts
-        view = CaseView(self._plan(regime), facts, signature,
-                        (lambda: case) if case is not None else (lambda: case_of(frozen)))
+        plan = self._plan(regime)
+        view = CaseView(plan, facts, signature, (lambda: case) if case is not None else (lambda: case_of(frozen)))
         info = view.info
-        reason = info.texts.get((signed is None, language))
+        texts = info.texts  # what depends on the date only, worked out once per date
+        reason = texts.get(signed is None)
         if reason is None:
             span = regime.new_contracts
-            reason = info.texts[(signed is None, language)] = text(
+            reason = texts[signed is None] = text(
                 "reason.signed" if signed else "reason.assumed", language, signature=signature.isoformat()
             ) + text("reason.regime", language, title=pick(regime.short_title, regime.en, "short_title", language),
                      start=span.start.isoformat(),
                      end=text("reason.until", language, end=span.end.isoformat()) if span.end
                      else text("reason.open", language))
+        transitions = texts.get(on_day)
+        if transitions is None:
+            transitions = texts[on_day] = tuple(t for t in regime.transitions_in(language)
+                                                if signature < t.start <= on_day)
         rules = info.rules
         if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan.finding_keys
             findings = []
-            memos, keys, ext, epoch = self._memo["finding"], view.plan.finding_keys, view.ext, info.epoch
-            for rule in rules:
-                memo = memos.get(id(rule))
-                if memo is None:
-                    memo = memos[id(rule)] = Memo(MEMO_LIMIT)
-                key = (epoch, keys[id(rule)](ext))
+            ext, epoch = view.ext, info.epoch
+            for rule, key_of, memo in plan.finding_memos(rules):
+                key = (epoch, key_of(ext))
                 finding = memo.get(key)
                 if finding is None:
                     judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
@@ -243,12 +253,21 @@ class Evaluator:
         else:
             judgements = self.backend.judge(regime, rules, view.context())
             findings = [self._finding(rule, judgement, view, regime) for rule, judgement in zip(rules, judgements)]
-        outcomes = {f.outcome for f in findings}
-        status = "not_eligible" if "not_met" in outcomes else "undetermined" if "unknown" in outcomes else "eligible"
+        outcomes = [f.outcome for f in findings]
+        if "not_met" in outcomes:
+            status, deciding = "not_eligible", "not_met"
+        elif "unknown" in outcomes:
+            status, deciding = "undetermined", "unknown"
+        else:
+            status, deciding = "eligible", "met"
         missing: list[str] = []
+        missing_data: list[str] = []
         if status == "undetermined":
-            missing = _dedupe(tuple(m for f in findings if f.outcome == "unknown" for m in f.missing))
-        deciding = {"eligible": "met", "not_eligible": "not_met", "undetermined": "unknown"}[status]
+            for m in _dedupe(tuple(m for f in findings if f.outcome == "unknown" for m in f.missing)):
+                if m.startswith(DATA_GAP):
+                    missing_data.append(m[len(DATA_GAP):])
+                else:
+                    missing.append(m)
         obligations: list[ObligationStatus] = []
         conditional: list[ObligationStatus] = []
         if status != "not_eligible":
@@ -258,20 +277,21 @@ class Evaluator:
                     continue
                 (obligations if applies else conditional).append(self._obligation(ob, view, regime, on_day))
         eligible = status == "eligible"
-        renewal = None
-        if regime.aid is not None:
-            renewal = regime.aid.renewal_en if language == "en" and regime.aid.renewal_en else regime.aid.renewal.says
+        title, renewal = plan.texts.get("regime") or plan.texts.setdefault("regime", (
+            pick(regime.title, regime.en, "title", language),
+            None if regime.aid is None else regime.aid.renewal_en
+            if language == "en" and regime.aid.renewal_en else regime.aid.renewal.says))
         return build(Verdict, {
             "status": status,
             "regime": regime.id,
-            "regime_title": pick(regime.title, regime.en, "title", language),
+            "regime_title": title,
             "regime_reason": reason,
             "evaluated_on": on_day,
             "signature_date": signature,
-            "transitions": [t for t in regime.transitions_in(language) if signature < t.start <= on_day],
+            "transitions": list(transitions),
             "findings": findings,
-            "missing": [m for m in missing if not m.startswith(DATA_GAP)],
-            "missing_data": [m[len(DATA_GAP):] for m in missing if m.startswith(DATA_GAP)],
+            "missing": missing,
+            "missing_data": missing_data,
             "obligations": obligations,
             "conditional_obligations": conditional,
             "uncertain_rules": [f.rule_id for f in findings

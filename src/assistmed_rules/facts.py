@@ -99,55 +99,60 @@ class RowReader:
     limit = 65_536
 
     def __init__(self) -> None:
-        self._memo: dict[str, dict[Any, Any]] = {}
         self._group_of: dict[str, tuple[str, ...]] = {f: g for g in LINKED_FIELDS for f in g}
         self._group_memo: dict[tuple[str, ...], dict[Any, Any]] = {g: {} for g in LINKED_FIELDS}
+        #: Per column: its position in the facts and the memo of its values (None for a linked field).
+        self._slots: dict[str, tuple[int, dict[Any, Any] | None]] = {
+            path: (i, None if path in self._group_of else {}) for i, path in enumerate(PATHS)}
 
     def read(self, row: Mapping[str, Any]) -> Facts | None:
         values = list(UNKNOWN)
-        memos, group_of = self._memo, self._group_of
+        slots = self._slots
         groups: set[tuple[str, ...]] | None = None
-        for key, raw in row.items():
-            if raw is None or raw == "" or (isinstance(raw, float) and raw != raw):  # empty: see _empty
-                continue
-            group = group_of.get(key)
-            if group is not None:
-                if groups is None:
-                    groups = set()
-                groups.add(group)
-                continue
-            memo = memos.get(key)
-            if memo is None:
-                if key not in INDEX:
+        try:
+            for key, raw in row.items():
+                if raw is None:
+                    continue
+                if raw.__class__ is str:  # the common case (CSV): a text is its own memo key
+                    if not raw:
+                        continue
+                    memo_key: Any = raw
+                else:
+                    if raw == "" or (isinstance(raw, float) and raw != raw):  # empty: see _empty
+                        continue
+                    memo_key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys: keep their types apart
+                slot = slots.get(key)
+                if slot is None:
+                    return None  # not an input field: the models name the error
+                index, memo = slot
+                if memo is None:
+                    if groups is None:
+                        groups = set()
+                    groups.add(self._group_of[key])
+                    continue
+                value = memo.get(memo_key, _MISS)
+                if value is _MISS:
+                    value = self._validate((key,), (raw,))
+                    if value is not _INVALID:
+                        value = value[0]
+                    self._remember(memo, memo_key, value)
+                if value is _INVALID:
                     return None
-                memo = memos[key] = {}
-            try:
-                value = memo.get((raw.__class__, raw), _MISS)
-            except TypeError:  # an unhashable value (a list, a dict): not a fact
-                return None
-            if value is _MISS:
-                value = self._validate((key,), (raw,))
-                if value is not _INVALID:
-                    value = value[0]
-                self._remember(memo, (raw.__class__, raw), value)
-            if value is _INVALID:
-                return None
-            values[INDEX[key]] = value
-        if groups:
-            for group in groups:
-                raws = tuple(None if _empty(r := row.get(f)) else r for f in group)
-                memo = self._group_memo[group]
-                try:
+                values[index] = value
+            if groups:
+                for group in groups:
+                    raws = tuple(None if _empty(r := row.get(f)) else r for f in group)
+                    memo = self._group_memo[group]
                     memo_key = tuple((r.__class__, r) for r in raws)
                     got = memo.get(memo_key, _MISS)
-                except TypeError:
-                    return None
-                if got is _MISS:
-                    got = self._remember(memo, memo_key, self._validate(group, raws))
-                if got is _INVALID:
-                    return None
-                for f, v in zip(group, got):
-                    values[INDEX[f]] = v
+                    if got is _MISS:
+                        got = self._remember(memo, memo_key, self._validate(group, raws))
+                    if got is _INVALID:
+                        return None
+                    for f, v in zip(group, got):
+                        values[INDEX[f]] = v
+        except TypeError:  # an unhashable value (a list, a dict): not a fact
+            return None
         return tuple(values)
 
     def _remember(self, memo: dict[Any, Any], key: Any, value: Any) -> Any:

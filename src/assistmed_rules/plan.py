@@ -95,8 +95,11 @@ class RegimePlan:
         self._keys: dict[int, Callable[[Facts], Any]] = {}
         for compiled in self._conditions():
             self._keys[id(compiled)] = self._key_getter(compiled)
-        #: Per rule: what its finding reads (its conditions' keys and the fields its messages show).
-        self.finding_keys = {id(rule): self._finding_getter(rule) for rule in regime.rules}
+        #: Per rule: what its finding reads (its conditions' keys and the fields its messages show), and
+        #: the memo of its findings (an engine keeps one plan per regime: the findings are its own).
+        self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(MEMO_LIMIT)) for rule in regime.rules}
+        #: Texts of the verdicts that depend on the regime only (kept by the engine).
+        self.texts: dict[str, Any] = {}
         self.decisions = Memo(self.decisions_limit)
         self._dates = Memo(self.dates_limit)
         self._epochs: dict[tuple[int, ...], int] = {}
@@ -151,6 +154,10 @@ class RegimePlan:
             first = getters[0]
             return lambda ext: (first(ext), shown_getter(ext))
         return lambda ext: tuple(g(ext) for g in getters) + (shown_getter(ext),)
+
+    def finding_memos(self, rules: tuple[Any, ...]) -> list[tuple[Any, Callable[[Facts], Any], Memo]]:
+        """For each rule: the rule, the key of its finding (a function of the extended facts), its memo."""
+        return [self._findings[id(rule)] for rule in rules]
 
     def key(self, compiled: Compiled, ext: Facts) -> Any:
         """What ``compiled`` reads of a case (its extended facts, see :meth:`extend`)."""
