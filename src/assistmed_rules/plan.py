@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from .conditions import Compiled, Context, Result
+from .conditions import FIELDS, Compiled, Context, Result
 from .facts import INDEX, PATHS, Facts
 from .models import Case
 
@@ -74,6 +75,13 @@ class DateInfo:
         self.rules = rules
         self.obligations = obligations
         self.texts: dict[Any, Any] = {}  # texts of the verdict that depend on the date only (the regime reason)
+
+
+def _comparable(value: Any, kind: str) -> bool:
+    """Whether a cut can be ordered with the values of a field of this kind (else the field counts exactly)."""
+    if kind == "date":
+        return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _nothing(ext: Facts) -> tuple[()]:
@@ -138,6 +146,10 @@ class RegimePlan:
                 slots.append(INDEX[path])
                 continue
             values = self._cut_values(cuts)
+            kind = FIELDS[path].kind
+            if not all(_comparable(v, kind) for v in values):  # e.g. a number tested in a list of texts
+                slots.append(INDEX[path])
+                continue
             slot = self._derived.get((path, values))
             if slot is None:
                 slot = self._derived[(path, values)] = len(PATHS) + len(self._classifiers)
