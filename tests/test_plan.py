@@ -155,6 +155,12 @@ def test_linked_fields_are_checked_together():
     assert facts == facts_of(Case.model_validate({"doctor": {"multi_site_msp": True}}))  # set to msp by the model
 
 
+def test_unknown_facts_are_those_of_an_empty_case():
+    from assistmed_rules.facts import UNKNOWN
+
+    assert facts_of(Case()) == UNKNOWN
+
+
 def test_case_of_facts_holds_the_same_facts():
     for case in generate(300, seed=5):
         facts = facts_of(Case.model_validate(case))

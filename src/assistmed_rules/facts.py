@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
@@ -60,14 +61,13 @@ def _construct(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     values = {}
     for name, value in data.items():
         if isinstance(value, dict):
-            sub = model.model_fields[name].default_factory
-            value = _construct(type(sub()), value)  # type: ignore[misc]
+            value = _construct(model.model_fields[name].annotation, value)  # type: ignore[arg-type]
         values[name] = value
     return model.model_construct(**values)
 
 
 #: The facts of a case where nothing is known.
-UNKNOWN: Facts = facts_of(Case())
+UNKNOWN: Facts = (None,) * len(PATHS)  # every field of the models defaults to None (tests/test_plan.py checks it)
 _INVALID = object()
 _MISS = object()
 
@@ -171,7 +171,7 @@ class RowReader:
         except (ValidationError, TypeError, ValueError):
             return _INVALID
         got = obj.__dict__
-        if any(got[n] != v for n, v in _DEFAULTS[model].items() if n not in names):
+        if any(got[n] != v for n, v in _defaults(model).items() if n not in names):
             return _INVALID  # the value sets another field too: not a fact of its own column
         return tuple(got[n] for n in names)
 
@@ -179,8 +179,8 @@ class RowReader:
 def _leaves(model: type[BaseModel], prefix: str = "") -> dict[str, tuple[type[BaseModel], str]]:
     out: dict[str, tuple[type[BaseModel], str]] = {}
     for name, info in model.model_fields.items():
-        if info.default_factory is not None:
-            out.update(_leaves(type(info.default_factory()), f"{prefix}{name}."))  # type: ignore[call-arg]
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            out.update(_leaves(info.annotation, f"{prefix}{name}."))
         else:
             out[prefix + name] = (model, name)
     return out
@@ -188,7 +188,12 @@ def _leaves(model: type[BaseModel], prefix: str = "") -> dict[str, tuple[type[Ba
 
 #: The model and field name of each input field (the model that validates it).
 _LEAF = _leaves(Case)
-_DEFAULTS = {model: model().__dict__ for model, _ in _LEAF.values()}
+
+
+@lru_cache(maxsize=None)
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    return dict(model().__dict__)
+
 assert set(_LEAF) == set(PATHS), "facts: the fields of the models changed; PATHS and _LEAF disagree"
 assert all(len({_LEAF[p][0] for p in group}) == 1 for group in LINKED_FIELDS), "linked fields span two models"
 
