@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from operator import attrgetter
 from typing import Any
 
@@ -190,7 +190,7 @@ def _leaves(model: type[BaseModel], prefix: str = "") -> dict[str, tuple[type[Ba
 _LEAF = _leaves(Case)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _defaults(model: type[BaseModel]) -> dict[str, Any]:
     return dict(model().__dict__)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, compile_condition, parse_duration
-from .i18n import delay_text, euros, text
+from .i18n import delay_text, text
 from .plan import MEMO_LIMIT
 from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
 

@@ -44,7 +44,6 @@ from .conditions import FIELDS, Compiled, Context, Result
 from .facts import INDEX, PATHS, Facts
 from .models import Case
 
-
 #: Entries a memo of the engine keeps before it is emptied (memory stays flat over long runs).
 MEMO_LIMIT = 16_384
 
@@ -68,7 +67,7 @@ class Memo(dict[Any, Any]):
 class DateInfo:
     """What depends only on the contract's date: the epoch, the rules and obligations in force."""
 
-    __slots__ = ("epoch", "rules", "obligations", "texts")
+    __slots__ = ("epoch", "obligations", "rules", "texts")
 
     def __init__(self, epoch: int, rules: tuple[Any, ...], obligations: tuple[Any, ...]) -> None:
         self.epoch = epoch
@@ -215,7 +214,7 @@ class CaseView:
     memo and its closure must run).
     """
 
-    __slots__ = ("plan", "facts", "ext", "signature", "info", "_case", "_ctx")
+    __slots__ = ("_case", "_ctx", "ext", "facts", "info", "plan", "signature")
 
     def __init__(self, plan: RegimePlan, facts: Facts, signature: date, case: Callable[[], Case]) -> None:
         self.plan = plan
