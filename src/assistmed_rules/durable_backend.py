@@ -61,7 +61,11 @@ walk's value for the whole condition must be the network's; a difference raises 
   every rule starts with ``kind`` then a *group* test (``g__3 == 1``), at most :data:`GROUP_SIZE` rules per
   group, so that few nodes match side by side however many rules a regime has.
 - At most 1024 sessions per ruleset (``MAX_STATE_INDEX_LENGTH``): each evaluation deletes its session as
-  soon as its outcomes are read (without that, the engine fails after about a thousand cases).
+  soon as its outcomes are read (without that, the engine fails after about a thousand cases). Deleting
+  it frees all that durable-rules allocated for the case (its fact, frames and state): the C engine keeps
+  no value it has seen, so memory stays flat however many distinct cases go through (issue 7: over 2 000
+  distinct cases after 1 000, malloc's bytes in use grow by under 10 KiB and the Python objects by a few;
+  20 000 distinct cases, the resident memory by under 0.1 MiB over the second half; ``tests/test_durable.py``).
 - Deleting the session of a fact that matched no rule crashes durable-rules: a rule that every case matches
   (node :data:`SEEN`) makes sure the fact is always stored.
 - Its JSON parser reads an exponent only after a fraction (``1.0e-05``, not Python's ``1e-05``): facts are
