@@ -27,7 +27,7 @@ from typing import Any
 
 from .engine import Evaluator, coerce_date
 from .errors import InvalidCaseError
-from .facts import RowReader
+from .facts import RowReader, is_empty
 from .models import Case
 from .rulebook import RuleBook, load_rules
 from .verdict import Verdict
@@ -41,7 +41,7 @@ def unflatten(row: Mapping[str, Any]) -> dict[str, Any]:
     """Turn a flat row keyed by dotted paths into a nested case; empty cells (``""``, None, NaN) are left out."""
     out: dict[str, Any] = {}
     for key, value in row.items():
-        if value is None or value == "" or (isinstance(value, float) and value != value):
+        if is_empty(value):
             continue
         parts = str(key).strip().split(".")
         node = out

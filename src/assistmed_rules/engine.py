@@ -309,7 +309,7 @@ class Evaluator:
         if signature is None:
             raise ValueError("a review needs the contract's signature date (contract.signature_date)")
         regime = self.rules.regime_for_signature(signature)
-        view = CaseView(RegimePlan(regime), facts_of(case), signature, lambda: case)
+        view = CaseView(self._plan(regime), facts_of(case), signature, lambda: case)
         return review_year(regime, view, contract_year, achieved)
 
     def _finding(self, rule: Rule, judgement: Judgement, view: CaseView, regime: Regime) -> Finding:

@@ -72,8 +72,8 @@ _INVALID = object()
 _MISS = object()
 
 
-def _empty(raw: Any) -> bool:
-    """An empty cell (None, "", NaN) is an unknown fact, as :func:`~assistmed_rules.batch.unflatten` reads it."""
+def is_empty(raw: Any) -> bool:
+    """Whether a cell is empty (None, "", NaN): an unknown fact, left out of the case."""
     return raw is None or raw == "" or (isinstance(raw, float) and raw != raw)
 
 
@@ -118,7 +118,7 @@ class RowReader:
                         continue
                     memo_key: Any = raw
                 else:
-                    if raw == "" or (isinstance(raw, float) and raw != raw):  # empty: see _empty
+                    if raw == "" or (isinstance(raw, float) and raw != raw):  # empty: see is_empty
                         continue
                     memo_key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys: keep their types apart
                 slot = slots.get(key)
@@ -141,7 +141,7 @@ class RowReader:
                 values[index] = value
             if groups:
                 for group in groups:
-                    raws = tuple(None if _empty(r := row.get(f)) else r for f in group)
+                    raws = tuple(None if is_empty(r := row.get(f)) else r for f in group)
                     memo = self._group_memo[group]
                     memo_key = tuple((r.__class__, r) for r in raws)
                     got = memo.get(memo_key, _MISS)
@@ -198,4 +198,4 @@ assert set(_LEAF) == set(PATHS), "facts: the fields of the models changed; PATHS
 assert all(len({_LEAF[p][0] for p in group}) == 1 for group in LINKED_FIELDS), "linked fields span two models"
 
 
-__all__ = ["INDEX", "PATHS", "UNKNOWN", "RowReader", "case_of", "facts_of"]
+__all__ = ["INDEX", "PATHS", "UNKNOWN", "RowReader", "case_of", "facts_of", "is_empty"]

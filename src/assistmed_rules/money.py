@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, compile_condition, parse_duration
 from .i18n import delay_text, text
-from .plan import MEMO_LIMIT
+from .plan import MEMO_LIMIT, Memo
 from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -253,11 +253,11 @@ def _amount_for(regime: Regime, schedule: AidSchedule, option: str, year: int, b
     return pname, regime.parameters[pname].entry_at(day)
 
 
-def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: dict[Any, Any] | None = None
+def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Memo | None = None
                  ) -> list[AidYear]:
     """The maximum aid for each year of the contract, looked up on the date each year starts.
 
-    ``memo`` (a dict the caller keeps, emptied when it holds ``MEMO_LIMIT`` entries) shares
+    ``memo`` (a bounded :class:`~assistmed_rules.plan.Memo` the caller keeps) shares
     between cases what does not depend on their dates: a year's amount, band and citations are a function
     of the option, the possible bands, the year and the parameter values in force when it starts.
     """
@@ -271,12 +271,12 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: dic
     percentile = view.value(schedule.percentile)
     bands = _possible_bands(schedule, percentile)
     advance_from = view.value(schedule.advance.counted_from) if schedule.advance is not None else None
-    memo = {} if memo is None else memo
+    memo = Memo(MEMO_LIMIT) if memo is None else memo
     bounds = memo.get(("years", regime.id, signature))
     if bounds is None:
         duration = regime.param("duree_contrat", signature)
         years = _contract_years(signature, duration) if duration else 0
-        bounds = _put(memo, ("years", regime.id, signature), tuple(year_bounds(signature, y) for y in range(1, years + 1)))
+        bounds = memo.put(("years", regime.id, signature), tuple(year_bounds(signature, y) for y in range(1, years + 1)))
     band_ids = tuple(b.id if b else None for b in bands)
     out = []
     for year, (start, end) in enumerate(bounds, 1):
@@ -284,19 +284,12 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: dic
         key = ("year", regime.id, option, band_ids, year, epoch, language)
         part = memo.get(key)
         if part is None:
-            part = _put(memo, key, _year_part(regime, schedule, option.value, year, start, percentile, bands, language))
+            part = memo.put(key, _year_part(regime, schedule, option.value, year, start, percentile, bands, language))
         values = {"contract_year": year, "start": start, "end": end, **part}  # in the order of the model's fields
         if year == 1 and schedule.advance is not None:
             values["advance"] = _advance(schedule.advance, values["amount"], advance_from, language, memo)
         out.append(build(AidYear, values))
     return out
-
-
-def _put(memo: dict[Any, Any], key: Any, value: Any) -> Any:
-    if len(memo) >= MEMO_LIMIT:
-        memo.clear()
-    memo[key] = value
-    return value
 
 
 def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, start: date, percentile: float | None,
@@ -334,10 +327,10 @@ def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, st
 
 
 def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None, language: str,
-             memo: dict[Any, Any]) -> Advance:
+             memo: Memo) -> Advance:
     counted = memo.get(("advance", id(adv), language))
     if counted is None:
-        counted = _put(memo, ("advance", id(adv), language), text(
+        counted = memo.put(("advance", id(adv), language), text(
             "obligation.counted", language, delay=delay_text(adv.within, language), start=adv.counted_from))
     return build(Advance, {
         "share_percent": adv.share,
@@ -370,7 +363,7 @@ def _count(view: CaseView, paths: tuple[str, ...]) -> int | None:
     return total
 
 
-def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: dict[Any, Any] | None = None
+def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: Memo | None = None
                ) -> list[Objective]:
     """The patientèle objectives of the contract, from the doctor's band and the option."""
     rule = regime.objectives
@@ -427,7 +420,7 @@ def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: dict[
             "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
         }))
     if memo is not None:
-        _put(memo, key, tuple(out))
+        memo.put(key, tuple(out))
     return out
 
 

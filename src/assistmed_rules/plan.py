@@ -99,9 +99,10 @@ class RegimePlan:
         self.params = tuple(regime.parameters.values())
         self._derived: dict[tuple[str, tuple[Any, ...]], int] = {}
         self._classifiers: list[tuple[int, tuple[Any, ...], dict[Any, Any]]] = []
-        self._keys: dict[int, Callable[[Facts], Any]] = {}
+        #: Per condition (by id): what it reads of a case's extended facts (see :meth:`extend`).
+        self.keys: dict[int, Callable[[Facts], Any]] = {}
         for compiled in self._conditions():
-            self._keys[id(compiled)] = self._key_getter(compiled)
+            self.keys[id(compiled)] = self._key_getter(compiled)
         #: Per rule: what its finding reads (its conditions' keys and the fields its messages show), and
         #: the memo of its findings (an engine keeps one plan per regime: the findings are its own).
         self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(MEMO_LIMIT)) for rule in regime.rules}
@@ -157,7 +158,7 @@ class RegimePlan:
         return itemgetter(*slots) if slots else _nothing
 
     def _finding_getter(self, rule: Any) -> Callable[[Facts], Any]:
-        getters = [self._keys[id(c)] for c in (rule.applies_if, rule.condition) if c is not None]
+        getters = [self.keys[id(c)] for c in (rule.applies_if, rule.condition) if c is not None]
         templates = [*rule.messages.values(), *rule.en.get("messages", {}).values()]
         shown = sorted({i for t in templates for i, _ in t.placeholders if i is not None})
         shown_getter = itemgetter(*shown) if shown else _nothing
@@ -169,10 +170,6 @@ class RegimePlan:
     def finding_memos(self, rules: tuple[Any, ...]) -> list[tuple[Any, Callable[[Facts], Any], Memo]]:
         """For each rule: the rule, the key of its finding (a function of the extended facts), its memo."""
         return [self._findings[id(rule)] for rule in rules]
-
-    def key(self, compiled: Compiled, ext: Facts) -> Any:
-        """What ``compiled`` reads of a case (its extended facts, see :meth:`extend`)."""
-        return self._keys[id(compiled)](ext)
 
     def extend(self, facts: Facts) -> Facts:
         """The facts followed by the derived facts: the class of each field compared with cuts."""
@@ -239,7 +236,7 @@ class CaseView:
     def decide(self, compiled: Compiled) -> Result:
         """The outcome of ``compiled`` for this case, from the memo or from its closure."""
         plan = self.plan
-        key = (id(compiled), self.info.epoch, plan._keys[id(compiled)](self.ext))
+        key = (id(compiled), self.info.epoch, plan.keys[id(compiled)](self.ext))
         result = plan.decisions.get(key)
         if result is None:
             result = plan.decisions.put(key, compiled.fn(self.context()))
