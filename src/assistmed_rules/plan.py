@@ -45,7 +45,7 @@ from .facts import INDEX, PATHS, Facts
 from .models import Case
 
 #: Entries a memo of the engine keeps before it is emptied (memory stays flat over long runs).
-MEMO_LIMIT = 16_384
+MEMO_LIMIT = 2_048
 
 
 class Memo(dict[Any, Any]):
@@ -91,8 +91,8 @@ class RegimePlan:
     """The keys, classes and per-date facts of one regime (see the module's docstring)."""
 
     #: Most entries of each memo.
-    decisions_limit = 65_536
-    dates_limit = 16_384
+    decisions_limit = 16_384
+    dates_limit = 4_096
 
     def __init__(self, regime: Any) -> None:
         self.regime = regime
