@@ -140,6 +140,44 @@ def test_the_reader_agrees_with_the_models_on_any_row(rows: list[dict[str, Any]]
             assert got is None or got == expected, row  # None: the caller validates the row itself
 
 
+_COLUMNS = [*PATHS, "doctor.unknown_column", "doctor"]
+
+
+@given(rows=st.lists(st.fixed_dictionaries({}, optional={
+    path: st.sampled_from([*_ODD, [1], {"a": 1}]) for path in _COLUMNS}), min_size=16, max_size=60),
+    uniform=st.sampled_from(list(PATHS)), value=st.sampled_from(_ODD))
+def test_reading_column_by_column_equals_reading_row_by_row(rows: list[dict[str, Any]], uniform: str,
+                                                            value: Any) -> None:
+    for row in rows[::2]:  # a column of one type in part of the rows, as from a CSV file or a DataFrame
+        row[uniform] = value
+    assert RowReader().read_many(rows) == [RowReader().read(row) for row in rows]
+    reader = RowReader()
+    assert reader.read_many(rows) == reader.read_many(rows) == [reader.read(row) for row in rows]
+
+
+def test_reading_generated_rows_column_by_column():
+    rows = generate_rows(3_000, seed=4)
+    rng = random.Random(3)
+    first, second, third = rows[:1_000], rows[1_000:2_000], rows[2_000:]
+    for row in rng.sample(first, 40):  # invalid texts in columns of texts
+        column = rng.choice([c for c, v in row.items() if isinstance(v, str)])
+        row[column] = rng.choice(["secteur_9", "2020-13-01", "x", "zac "])
+    for row in rng.sample(second, 40):  # values of another type, valid or not
+        row[rng.choice(list(row))] = rng.choice(["7", -5, 7.5, True, "x", 3])
+    for row in rng.sample(third, 20):  # a missing column, an unknown one
+        del row[rng.choice(list(row))]
+    third[5]["doctor.nickname"] = "Doc"
+    reader = RowReader()
+    for chunk in (first, second, third):
+        expected = [RowReader().read(row) for row in chunk]
+        assert reader.read_many(chunk) == expected
+        assert expected.count(None) >= (20 if chunk is first else 1)
+    ints = [{"doctor.group_practice_doctors": 1}] * 20  # 1 and True are equal dict keys: the memo tells them apart
+    bools = [{"doctor.group_practice_doctors": True}] * 20
+    assert reader.read_many(ints) == [RowReader().read(row) for row in ints]
+    assert reader.read_many(bools) == [RowReader().read(row) for row in bools]
+
+
 @given(case=cases())
 def test_the_reader_reads_every_valid_flat_case(case: dict[str, Any]) -> None:
     row = flatten(case)

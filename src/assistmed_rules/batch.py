@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from .engine import Evaluator, coerce_date
@@ -79,23 +80,40 @@ def iter_evaluate(
     """Evaluate cases one by one, yielding a verdict or the :class:`InvalidCaseError` of each (in order).
 
     Flat rows are read into facts by a :class:`~assistmed_rules.facts.RowReader` (each distinct value of a
-    column validated once); a row it cannot read is validated the usual way, which names the field.
+    column validated once, and remembered from one batch to the next: the reader is shared by the process);
+    a row it cannot read is validated the usual way, which names the field.
     """
     ev = evaluator or Evaluator()
     on_day = coerce_date(on)
-    reader = RowReader() if flat else None
     evaluate = ev._evaluate
-    for i, case in enumerate(cases, first_row):
-        try:
-            if reader is not None and not isinstance(case, Case):
-                facts = reader.read(case)
-                if facts is not None:
-                    yield evaluate(facts, on_day).with_origin((ev, partial(unflatten, case), on))
-                    continue
-                case = unflatten(case)
-            yield ev.evaluate(case, on)
-        except InvalidCaseError as exc:
-            yield InvalidCaseError(exc.errors, f"row {i}")
+    rows = iter(cases)
+    i = first_row
+    while True:
+        chunk = list(islice(rows, _CHUNK))
+        if not chunk:
+            return
+        if flat:
+            facts = _READER.read_many([row for row in chunk if isinstance(row, Mapping)])[::-1]
+        for case in chunk:
+            try:
+                if flat and isinstance(case, Mapping):
+                    read = facts.pop()
+                    if read is not None:
+                        yield evaluate(read, on_day).with_origin((ev, partial(unflatten, case), on))
+                        continue
+                    case = unflatten(case)
+                yield ev.evaluate(case, on)
+            except InvalidCaseError as exc:
+                yield InvalidCaseError(exc.errors, f"row {i}")
+            finally:
+                i += 1
+
+
+#: Rows read at a time (column by column: see :meth:`~assistmed_rules.facts.RowReader.read_many`).
+_CHUNK = 1_024
+
+#: The reader of flat rows (its memos are bounded and only hold validated values: safe to share).
+_READER = RowReader()
 
 
 @contextmanager
