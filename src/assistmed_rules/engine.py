@@ -91,16 +91,17 @@ def _format(value: Any, language: str) -> str:
 _PLAIN: dict[type, Any] = {int: str, str: str, float: "{:g}".format, date: date.isoformat}
 
 
-def _template_values(template: Template, view: CaseView, regime: Regime) -> tuple[Any, ...]:
+def _template_values(template: Template, view: CaseView) -> list[Any]:
     """The values a message shows, in the order of its placeholders."""
-    facts, day = view.facts, view.signature
-    return tuple(facts[i] if i is not None else regime.param(name, day) for i, name in template.placeholders)
+    facts = view.facts
+    return [facts[i] if i is not None else view.param(name) for i, name in template.placeholders]
 
 
-def render(template: Template, values: tuple[Any, ...], language: str = "fr") -> str:
+def render(template: Template, values: Sequence[Any], language: str = "fr") -> str:
     """Fill ``template`` with ``values`` (see :func:`_template_values`)."""
-    it = iter(values)
-    return "".join(part if kind == "text" else _format(next(it), language) for kind, part in template.parts)
+    plain = _PLAIN.get
+    return template.fmt.format(*[f(v) if (f := plain(v.__class__)) is not None else _format(v, language)
+                                 for v in values])
 
 
 def _dedupe(items: Missing) -> list[str]:
@@ -328,7 +329,7 @@ class Evaluator:
         language = self.language
         messages = rule.en["messages"] if language == "en" and rule.en else rule.messages
         template = messages.get(key)
-        values = _template_values(template, view, regime) if template is not None else ()
+        values = _template_values(template, view) if template is not None else ()
         title = pick(rule.title, rule.en, "title", language)
         if template is None:
             message = (

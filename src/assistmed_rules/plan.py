@@ -67,13 +67,14 @@ class Memo(dict[Any, Any]):
 class DateInfo:
     """What depends only on the contract's date: the epoch, the rules and obligations in force."""
 
-    __slots__ = ("epoch", "obligations", "rules", "texts")
+    __slots__ = ("epoch", "obligations", "params", "rules", "texts")
 
     def __init__(self, epoch: int, rules: tuple[Any, ...], obligations: tuple[Any, ...]) -> None:
         self.epoch = epoch
         self.rules = rules
         self.obligations = obligations
         self.texts: dict[Any, Any] = {}  # texts of the verdict that depend on the date only (the regime reason)
+        self.params: dict[str, Any] = {}  # the parameters' values on the date, as they are asked for
 
 
 def _comparable(value: Any, kind: str) -> bool:
@@ -81,6 +82,9 @@ def _comparable(value: Any, kind: str) -> bool:
     if kind == "date":
         return isinstance(value, date) and not isinstance(value, datetime)
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+_MISSING = object()
 
 
 def _nothing(ext: Facts) -> tuple[()]:
@@ -225,6 +229,14 @@ class CaseView:
     def value(self, path: str) -> Any:
         """The value of the field ``path`` (None when unknown)."""
         return self.facts[INDEX[path]]
+
+    def param(self, name: str) -> Any:
+        """The value of the parameter ``name`` on the contract's date."""
+        params = self.info.params
+        value = params.get(name, _MISSING)
+        if value is _MISSING:
+            value = params[name] = self.plan.regime.param(name, self.signature)
+        return value
 
     def context(self) -> Context:
         """The context the compiled closures read (the case, the contract's date, parameters and tables)."""

@@ -133,6 +133,8 @@ class Template:
     #: The placeholders in order, compiled at load: (position of the field in the facts, None) or (None,
     #: parameter name).
     placeholders: tuple[tuple[Any, str | None], ...] = ()
+    #: The text as a format string: each placeholder a ``{}``, braces of the text doubled.
+    fmt: str = ""
 
     @classmethod
     def parse(cls, text: str, params: Iterable[str], where: str) -> Template:
@@ -154,7 +156,8 @@ class Template:
         parts.append(("text", text[pos:]))
         placeholders = tuple((INDEX[name], None) if kind == "field" else (None, name)
                              for kind, name in parts if kind != "text")
-        return cls(text, tuple(p for p in parts if p != ("text", "")), placeholders)
+        fmt = "".join(part.replace("{", "{{").replace("}", "}}") if kind == "text" else "{}" for kind, part in parts)
+        return cls(text, tuple(p for p in parts if p != ("text", "")), placeholders, fmt)
 
 
 @dataclass(frozen=True)
