@@ -85,6 +85,17 @@ def test_memos_are_bounded():
         assert len(plan.decisions) <= plan.decisions_limit
 
 
+def test_the_row_readers_memos_are_bounded():
+    reader = RowReader()
+    reader.limit = 50
+    rows = [{"doctor.activity.file_active": n, "doctor.sector": "secteur_2", "doctor.tariff_option": "optam",
+             "contract.signature_date": f"2020-01-{1 + n % 28:02d}"} for n in range(300)]
+    assert reader.read_many(rows) == [RowReader().read(row) for row in rows]
+    memos = [m for _, m in reader._slots.values() if m is not None] + list(reader._group_memo.values())
+    assert max(map(len, memos)) <= 50
+    assert sum(map(len, memos)) > 50  # they did fill
+
+
 def test_a_table_filled_later_is_seen_by_an_evaluator_that_already_decided(tmp_path):
     import json
 

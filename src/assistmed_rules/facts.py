@@ -97,7 +97,7 @@ class RowReader:
     error naming the field. The memos grow with the distinct values seen; :attr:`limit` bounds each.
     """
 
-    limit = 65_536
+    limit = 16_384
 
     def __init__(self) -> None:
         self._group_of: dict[str, tuple[str, ...]] = {f: g for g in LINKED_FIELDS for f in g}
