@@ -133,10 +133,7 @@ class RowReader:
                     continue
                 value = memo.get(memo_key, _MISS)
                 if value is _MISS:
-                    value = self._validate((key,), (raw,))
-                    if value is not _INVALID:
-                        value = value[0]
-                    self._remember(memo, memo_key, value)
+                    value = self._learn(key, memo, memo_key, raw)
                 if value is _INVALID:
                     return None
                 values[index] = value
@@ -226,12 +223,12 @@ class RowReader:
             return None
         memo_key = raw if raw.__class__ is str else (raw.__class__, raw)
         value = memo.get(memo_key, _MISS)
-        if value is _MISS:
-            value = self._validate((key,), (raw,))
-            if value is not _INVALID:
-                value = value[0]
-            self._remember(memo, memo_key, value)
-        return value
+        return self._learn(key, memo, memo_key, raw) if value is _MISS else value
+
+    def _learn(self, key: str, memo: dict[Any, Any], memo_key: Any, raw: Any) -> Any:
+        """Validate a value of column ``key`` seen for the first time, and remember it (or ``_INVALID``)."""
+        value = self._validate((key,), (raw,))
+        return self._remember(memo, memo_key, value if value is _INVALID else value[0])
 
     def _group(self, group: tuple[str, ...], raws: tuple[Any, ...]) -> Any:
         """The values of a group of linked fields, as :meth:`read` gives them (``_INVALID`` if refused)."""
