@@ -10,11 +10,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistmed_rules import evaluate, load_rules, review
-from assistmed_rules.money import year_bounds
+from assistmed_rules.money import add_delay, year_bounds
 
 D = Decimal
 GP = {
@@ -313,3 +314,17 @@ def test_contract_years_follow_the_calendar(signature, year):
     assert next_start == end.fromordinal(end.toordinal() + 1)
     assert start.month == signature.month
     assert start.day == signature.day or (signature.month, signature.day) == (2, 29)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)),
+       st.integers(0, 30), st.integers(0, 40), st.integers(0, 800))
+def test_add_delay_is_relativedelta_arithmetic(day: date, years: int, months: int, days: int) -> None:
+    """The engine's fast delay arithmetic gives the date relativedelta gives, month ends and 29 February included."""
+    delay = relativedelta(years=years, months=months, days=days)
+    assert add_delay(day, delay) == day + delay
+
+
+def test_add_delay_falls_back_for_other_deltas() -> None:
+    delay = relativedelta(months=1, day=31)  # not a delay a rule file can write: relativedelta computes it
+    assert add_delay(date(2021, 2, 3), delay) == date(2021, 3, 31)

@@ -29,7 +29,7 @@ from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, text
 from .models import Case
-from .money import aid_schedule, objectives
+from .money import add_delay, aid_schedule, objectives
 from .money import review as review_year
 from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
@@ -360,11 +360,7 @@ class Evaluator:
             fixed = memo.put((id(ob), id(delay)), (
                 ob.id, pick(ob.title, ob.en, "title", language), counted,
                 pick(ob.consequence, ob.en, "consequence", language), list(ob.citations), ob.certainty, ob.note))
-        due = None
-        if start is not None and delay is not None:
-            due = memo.get((start, id(delay)))
-            if due is None:
-                due = memo.put((start, id(delay)), start + delay)
+        due = add_delay(start, delay) if start is not None and delay is not None else None
         if done is not None and done <= on:
             state, met_on = "met", done
         elif due is not None and on > due:

@@ -227,6 +227,31 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_delay(day: date, delay: relativedelta) -> date:
+    """``day`` plus a delay of the rule files (years, months, days), as ``day + delay`` computes it.
+
+    The same calendar arithmetic as dateutil's relativedelta (months added first, the day kept or brought
+    back to the month's last day, then the days), without its generic machinery: the engine adds delays
+    to a date for every case (``tests/test_money.py`` checks it against relativedelta).
+
+    >>> add_delay(date(2020, 1, 31), relativedelta(months=1, days=2))
+    datetime.date(2020, 3, 2)
+    """
+    if delay.hours or delay.minutes or delay.seconds or delay.microseconds or delay.leapdays or \
+            delay.year is not None or delay.month is not None or delay.day is not None or delay.weekday is not None:
+        return day + delay  # type: ignore[no-any-return]  # not a delay a rule file can write
+    months = delay.years * 12 + delay.months
+    if months:
+        year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+        month += 1
+        last = _MONTH_DAYS[month] if month != 2 else 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28
+        day = date(year, month, min(day.day, last))
+    return day + timedelta(days=delay.days) if delay.days else day
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def year_bounds(signature: date, year: int) -> tuple[date, date]:
     """First and last day of contract year ``year`` (1-based), anniversaries by calendar arithmetic.
 
@@ -335,14 +360,14 @@ def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None
     return build(Advance, {
         "share_percent": adv.share,
         "amount": None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
-        "due_date": None if advance_from is None else advance_from + adv.within,
+        "due_date": None if advance_from is None else add_delay(advance_from, adv.within),
         "counted_from": counted, "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
     })
 
 
 def _contract_years(signature: date, duration: relativedelta) -> int:
     """Number of contract years a contract of this duration starts (a part year counts as a year)."""
-    end = signature + duration
+    end = add_delay(signature, duration)
     years = 0
     while add_years(signature, years) < end:
         years += 1
