@@ -180,7 +180,7 @@ class Evaluator:
         """Forget what was worked out from the rules when their tables changed (``RuleBook.add_table_data``)."""
         version = len(self.rules.data_files)
         if version != self._version:
-            self._memo = {"obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
+            self._memo = {"finding": Memo(MEMO_LIMIT), "obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
                           "objectives": Memo(MEMO_LIMIT)}
             self._plans = {}
             self._regimes = Memo(MEMO_LIMIT)
@@ -314,6 +314,21 @@ class Evaluator:
         return review_year(regime, view, contract_year, achieved)
 
     def _finding(self, rule: Rule, judgement: Judgement, view: CaseView, regime: Regime) -> Finding:
+        """The finding of ``rule`` for this case: all of it but its message is a function of the judgement."""
+        memo = self._memo["finding"]
+        key = (id(rule), judgement)
+        fixed = memo.get(key)
+        if fixed is None:
+            fixed = memo.put(key, self._finding_parts(rule, judgement))
+        template, parts = fixed
+        if template is None:  # a message that shows no value of the case: one Finding for them all
+            return parts  # type: ignore[no-any-return]
+        values = dict(parts)
+        values["message"] = render(template, _template_values(template, view), self.language)
+        return build(Finding, values)
+
+    def _finding_parts(self, rule: Rule, judgement: Judgement) -> tuple[Template | None, Any]:
+        """The message template and the fields of a finding, or (None, the Finding) if the message is fixed."""
         applicable, missing, value, cond_missing = judgement
         if applicable is False:
             outcome, key, missing = "met", "not_applicable", ()
@@ -329,7 +344,6 @@ class Evaluator:
         language = self.language
         messages = rule.en["messages"] if language == "en" and rule.en else rule.messages
         template = messages.get(key)
-        values = _template_values(template, view) if template is not None else ()
         title = pick(rule.title, rule.en, "title", language)
         if template is None:
             message = (
@@ -337,13 +351,16 @@ class Evaluator:
                 text("finding.unknown", language, title=title,
                      missing=", ".join(m.removeprefix(DATA_GAP) for m in _dedupe(missing)))
             )
+        elif not template.placeholders:
+            message, template = render(template, (), language), None
         else:
-            message = render(template, values, language)
-        return build(Finding, {
+            message = ""  # filled for each case
+        values = {
             "rule_id": rule.id, "title": title, "outcome": outcome, "applicable": applicable, "message": message,
             "citations": list(rule.citations), "certainty": rule.certainty, "note": rule.note,
             "missing": _dedupe(missing),
-        })
+        }
+        return (None, build(Finding, values)) if template is None else (template, values)
 
     def _obligation(self, ob: Obligation, view: CaseView, regime: Regime, on: date) -> ObligationStatus:
         facts = view.facts
