@@ -180,7 +180,7 @@ class Evaluator:
         """Forget what was worked out from the rules when their tables changed (``RuleBook.add_table_data``)."""
         version = len(self.rules.data_files)
         if version != self._version:
-            self._memo = {"finding": Memo(MEMO_LIMIT), "obligation": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
+            self._memo = {"finding": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
                           "objectives": Memo(MEMO_LIMIT)}
             self._plans = {}
             self._regimes = Memo(MEMO_LIMIT)
@@ -240,17 +240,15 @@ class Evaluator:
             transitions = texts[on_day] = tuple(t for t in regime.transitions_in(language)
                                                 if signature < t.start <= on_day)
         rules = info.rules
-        if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan.finding_keys
-            findings = []
+        if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan._finding_getter
             ext, epoch = view.ext, info.epoch
-            for rule, key_of, memo in plan.finding_memos(rules):
-                key = (epoch, key_of(ext))
-                finding = memo.get(key)
+            findings = [memo.get((epoch, key_of(ext))) for _, key_of, memo in info.findings]
+            for n, finding in enumerate(findings):
                 if finding is None:
+                    rule, key_of, memo = info.findings[n]
                     judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
                         + view.decide(rule.condition)
-                    finding = memo.put(key, self._finding(rule, judgement, view, regime))
-                findings.append(finding)
+                    findings[n] = memo.put((epoch, key_of(ext)), self._finding(rule, judgement, view, regime))
         else:
             judgements = self.backend.judge(regime, rules, view.context())
             findings = [self._finding(rule, judgement, view, regime) for rule, judgement in zip(rules, judgements)]
@@ -272,11 +270,15 @@ class Evaluator:
         obligations: list[ObligationStatus] = []
         conditional: list[ObligationStatus] = []
         if status != "not_eligible":
-            for ob in info.obligations:
-                applies = True if ob.applies_if is None else view.decide(ob.applies_if)[0]
+            due_on = texts.get("obligations")
+            if due_on is None:
+                due_on = texts["obligations"] = self._obligations_on(info.obligations, view, regime)
+            for applies_if, start, delay, done, fixed in due_on:
+                applies = True if applies_if is None else view.decide(applies_if)[0]
                 if applies is False:
                     continue
-                (obligations if applies else conditional).append(self._obligation(ob, view, regime, on_day))
+                (obligations if applies else conditional).append(
+                    self._obligation(facts[start], delay, facts[done], fixed, on_day))
         eligible = status == "eligible"
         title, renewal = plan.texts.get("regime") or plan.texts.setdefault("regime", (
             pick(regime.title, regime.en, "title", language),
@@ -362,21 +364,28 @@ class Evaluator:
         }
         return (None, build(Finding, values)) if template is None else (template, values)
 
-    def _obligation(self, ob: Obligation, view: CaseView, regime: Regime, on: date) -> ObligationStatus:
-        facts = view.facts
-        start = facts[INDEX[ob.counted_from]]
-        delay = regime.param(ob.within, view.signature) if isinstance(ob.within, str) else ob.within
-        done = facts[INDEX[ob.done_on]]
-        memo = self._memo["obligation"]
-        # The delay is an object of the rule book (held as long as this evaluator): its identity is its key.
-        fixed = memo.get((id(ob), id(delay)))
-        if fixed is None:
-            language = self.language
+    def _obligations_on(self, obligations: Sequence[Obligation], view: CaseView, regime: Regime
+                        ) -> list[tuple[Any, int, Any, int, tuple[Any, ...]]]:
+        """What the obligations in force on a contract's date need for each case (worked out once per date).
+
+        Per obligation: its condition, the position of the date it is counted from, its delay, the position
+        of the date it was done, and the fields of its status that depend on the date only.
+        """
+        language = self.language
+        out = []
+        for ob in obligations:
+            delay = view.param(ob.within) if isinstance(ob.within, str) else ob.within
             counted = text("obligation.counted", language, delay=_format(delay, language), start=ob.counted_from) \
                 if delay is not None else text("obligation.no_delay", language, start=ob.counted_from)
-            fixed = memo.put((id(ob), id(delay)), (
-                ob.id, pick(ob.title, ob.en, "title", language), counted,
-                pick(ob.consequence, ob.en, "consequence", language), list(ob.citations), ob.certainty, ob.note))
+            fixed = (ob.id, pick(ob.title, ob.en, "title", language), counted,
+                     pick(ob.consequence, ob.en, "consequence", language), list(ob.citations), ob.certainty, ob.note)
+            out.append((ob.applies_if, INDEX[ob.counted_from], delay, INDEX[ob.done_on], fixed))
+        return out
+
+    @staticmethod
+    def _obligation(start: date | None, delay: Any, done: date | None, fixed: tuple[Any, ...], on: date
+                    ) -> ObligationStatus:
+        """An obligation's status on ``on``: due ``delay`` after ``start``, done on ``done`` (None: not yet)."""
         due = add_delay(start, delay) if start is not None and delay is not None else None
         if done is not None and done <= on:
             state, met_on = "met", done

@@ -67,11 +67,14 @@ class Memo(dict[Any, Any]):
 class DateInfo:
     """What depends only on the contract's date: the epoch, the rules and obligations in force."""
 
-    __slots__ = ("epoch", "obligations", "params", "rules", "texts")
+    __slots__ = ("epoch", "findings", "obligations", "params", "rules", "texts")
 
-    def __init__(self, epoch: int, rules: tuple[Any, ...], obligations: tuple[Any, ...]) -> None:
+    def __init__(self, epoch: int, rules: tuple[Any, ...], obligations: tuple[Any, ...],
+                 findings: list[tuple[Any, Callable[[Facts], Any], Memo]] | None = None) -> None:
         self.epoch = epoch
         self.rules = rules
+        #: Per rule in force: the rule, the key of its finding and the memo of its findings.
+        self.findings = findings or []
         self.obligations = obligations
         self.texts: dict[Any, Any] = {}  # texts of the verdict that depend on the date only (the regime reason)
         self.params: dict[str, Any] = {}  # the parameters' values on the date, as they are asked for
@@ -142,7 +145,8 @@ class RegimePlan:
                     values.add(dated.value)
         return tuple(sorted(values))
 
-    def _key_getter(self, compiled: Compiled) -> Callable[[Facts], Any]:
+    def _key_slots(self, compiled: Compiled) -> list[int]:
+        """The positions in the extended facts of what ``compiled`` reads: a field, or its class."""
         slots = []
         for path in sorted(compiled.fields):
             cuts = compiled.cuts.get(path)
@@ -159,17 +163,18 @@ class RegimePlan:
                 slot = self._derived[(path, values)] = len(PATHS) + len(self._classifiers)
                 self._classifiers.append((INDEX[path], values, {}))
             slots.append(slot)
+        return slots
+
+    def _key_getter(self, compiled: Compiled) -> Callable[[Facts], Any]:
+        slots = self._key_slots(compiled)
         return itemgetter(*slots) if slots else _nothing
 
     def _finding_getter(self, rule: Any) -> Callable[[Facts], Any]:
-        getters = [self.keys[id(c)] for c in (rule.applies_if, rule.condition) if c is not None]
+        """What a rule's finding reads: its conditions' slots and the fields its messages show (one getter)."""
+        slots = {slot for c in (rule.applies_if, rule.condition) if c is not None for slot in self._key_slots(c)}
         templates = [*rule.messages.values(), *rule.en.get("messages", {}).values()]
-        shown = sorted({i for t in templates for i, _ in t.placeholders if i is not None})
-        shown_getter = itemgetter(*shown) if shown else _nothing
-        if len(getters) == 1:
-            first = getters[0]
-            return lambda ext: (first(ext), shown_getter(ext))
-        return lambda ext: tuple(g(ext) for g in getters) + (shown_getter(ext),)
+        slots.update(i for t in templates for i, _ in t.placeholders if i is not None)
+        return itemgetter(*sorted(slots)) if slots else _nothing
 
     def finding_memos(self, rules: tuple[Any, ...]) -> list[tuple[Any, Callable[[Facts], Any], Memo]]:
         """For each rule: the rule, the key of its finding (a function of the extended facts), its memo."""
@@ -202,9 +207,10 @@ class RegimePlan:
             epoch_key = tuple(bisect.bisect_right(p._starts, day) for p in self.params)
             epoch = self._epochs.setdefault(epoch_key, len(self._epochs))
             regime = self.regime
+            rules = tuple(r for r in regime.rules if r.valid.contains(day))
             info = self._dates.put(day, DateInfo(
-                epoch, tuple(r for r in regime.rules if r.valid.contains(day)),
-                tuple(o for o in regime.obligations if o.valid.contains(day))))
+                epoch, rules, tuple(o for o in regime.obligations if o.valid.contains(day)),
+                self.finding_memos(rules)))
         return info  # type: ignore[no-any-return]
 
 
