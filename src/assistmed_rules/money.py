@@ -353,16 +353,22 @@ def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, st
 
 def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None, language: str,
              memo: Memo) -> Advance:
-    counted = memo.get(("advance", id(adv), language))
-    if counted is None:
-        counted = memo.put(("advance", id(adv), language), text(
-            "obligation.counted", language, delay=delay_text(adv.within, language), start=adv.counted_from))
-    return build(Advance, {
-        "share_percent": adv.share,
-        "amount": None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
-        "due_date": None if advance_from is None else add_delay(advance_from, adv.within),
-        "counted_from": counted, "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
-    })
+    key = ("advance", id(adv), amount, language)
+    fixed = memo.get(key)
+    if fixed is None:
+        fixed = memo.put(key, {
+            "share_percent": adv.share,
+            "amount": None if amount is None else (amount * adv.share / 100).quantize(Decimal("1.00")),
+            "due_date": None,
+            "counted_from": text("obligation.counted", language, delay=delay_text(adv.within, language),
+                                 start=adv.counted_from),
+            "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
+        })
+    if advance_from is None:
+        return build(Advance, dict(fixed))
+    values = dict(fixed)
+    values["due_date"] = add_delay(advance_from, adv.within)
+    return build(Advance, values)
 
 
 def _contract_years(signature: date, duration: relativedelta) -> int:
@@ -402,51 +408,59 @@ def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: Memo 
     is_new = new is not None and view.decide(new.applies_if)[0] is True
     counted = tuple(_count(view, ind.count) if ind.applies_if is None or view.decide(ind.applies_if)[0] is True
                     else False for ind in rule.indicators)  # False: the indicator does not apply
-    key = (regime.id, option, band, is_new, counted, language)
-    if memo is not None:
-        hit = memo.get(key)
-        if hit is not None:
-            return list(hit)
+    memo = Memo(MEMO_LIMIT) if memo is None else memo
     out = []
     for ind, start in zip(rule.indicators, counted):
         if start is False:
             continue
-        label = ind.label_en if language == "en" and ind.label_en else ind.label
-        if is_new and new is not None:
-            out.append(build(Objective, {
-                "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "reach_percentile",
-                "increase_percent": None, "target_percentile": new.target_percentile, "start_count": start,
-                "target_count": None, "within": delay_text(new.within, language), "citations": list(new.citations),
-                "certainty": new.certainty, "note": new.note,
-            }))
-            continue
-        inc = rule.increases.get(option.value) if option is not None else None
-        increase = None if inc is None or band is None else inc.bands.get(band.id)
-        notes = []
-        if inc is None:
-            notes.append(text("objective.no_table", language))
-        elif band is None:
-            notes.append(text("objective.no_band", language))
-        elif increase is None:
-            notes.append(text("objective.not_found", language, band=band.label))
-        if inc is not None and inc.note:
-            notes.append(inc.note)
-        target = None
-        if increase is not None and start is not None:
-            target = _round(Decimal(start) * (Decimal(100) + increase) / Decimal(100), rule.rounding)
-            if rule.rounding_certainty == "uncertain":
-                notes.append(rule.rounding_note or text("objective.rounding", language))
-        uncertain = inc is None or increase is None or inc.certainty == "uncertain" or (
-            target is not None and rule.rounding_certainty == "uncertain")
-        out.append(build(Objective, {
-            "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "increase",
-            "increase_percent": increase, "target_percentile": None, "start_count": start, "target_count": target,
-            "within": None, "citations": list(inc.citations) if inc is not None else list(rule.citations),
-            "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
-        }))
-    if memo is not None:
-        memo.put(key, tuple(out))
+        key = (id(ind), option, band, is_new, start is None, language)
+        fixed = memo.get(key)
+        if fixed is None:
+            fixed = memo.put(key, _objective_parts(rule, ind, option, band, is_new, start is None, language))
+        values, factor = fixed
+        if start is not None:
+            values = dict(values)
+            values["start_count"] = start
+            if factor is not None:
+                values["target_count"] = _round(start * factor, rule.rounding)
+        out.append(build(Objective, values))
     return out
+
+
+def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new: bool, unknown_start: bool,
+                     language: str) -> tuple[dict[str, Any], Decimal | None]:
+    """An objective's fields but its counts, and what the start count is multiplied by (None: no target)."""
+    label = ind.label_en if language == "en" and ind.label_en else ind.label
+    new = rule.new_installation
+    if is_new and new is not None:
+        return {
+            "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "reach_percentile",
+            "increase_percent": None, "target_percentile": new.target_percentile, "start_count": None,
+            "target_count": None, "within": delay_text(new.within, language), "citations": list(new.citations),
+            "certainty": new.certainty, "note": new.note,
+        }, None
+    inc = rule.increases.get(option.value) if option is not None else None
+    increase = None if inc is None or band is None else inc.bands.get(band.id)
+    notes = []
+    if inc is None:
+        notes.append(text("objective.no_table", language))
+    elif band is None:
+        notes.append(text("objective.no_band", language))
+    elif increase is None:
+        notes.append(text("objective.not_found", language, band=band.label))
+    if inc is not None and inc.note:
+        notes.append(inc.note)
+    targeted = increase is not None and not unknown_start
+    if targeted and rule.rounding_certainty == "uncertain":
+        notes.append(rule.rounding_note or text("objective.rounding", language))
+    uncertain = inc is None or increase is None or inc.certainty == "uncertain" or (
+        targeted and rule.rounding_certainty == "uncertain")
+    return {
+        "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "increase",
+        "increase_percent": increase, "target_percentile": None, "start_count": None, "target_count": None,
+        "within": None, "citations": list(inc.citations) if inc is not None else list(rule.citations),
+        "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
+    }, (Decimal(100) + increase) / Decimal(100) if targeted else None
 
 
 def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[str, int]) -> Review:
