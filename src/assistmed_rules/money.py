@@ -298,14 +298,15 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Mem
     advance_from = view.value(schedule.advance.counted_from) if schedule.advance is not None else None
     memo = Memo(MEMO_LIMIT) if memo is None else memo
     bounds = memo.get(("years", regime.id, signature))
-    if bounds is None:
+    if bounds is None:  # each year's first and last day, and the epoch of the parameters on its first day
         duration = regime.param("duree_contrat", signature)
         years = _contract_years(signature, duration) if duration else 0
-        bounds = memo.put(("years", regime.id, signature), tuple(year_bounds(signature, y) for y in range(1, years + 1)))
+        bounds = memo.put(("years", regime.id, signature), tuple(
+            (start, end, view.plan.epoch_on(start))
+            for start, end in (year_bounds(signature, y) for y in range(1, years + 1))))
     band_ids = tuple(b.id if b else None for b in bands)
     out = []
-    for year, (start, end) in enumerate(bounds, 1):
-        epoch = view.plan.on_date(start).epoch
+    for year, (start, end, epoch) in enumerate(bounds, 1):
         key = ("year", regime.id, option, band_ids, year, epoch, language)
         part = memo.get(key)
         if part is None:

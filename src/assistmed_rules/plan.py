@@ -200,12 +200,16 @@ class RegimePlan:
             classes.append(cls)
         return facts + tuple(classes)
 
+    def epoch_on(self, day: date) -> int:
+        """The epoch of ``day``: a number naming which value each parameter of the regime has on it."""
+        epoch_key = tuple(bisect.bisect_right(p._starts, day) for p in self.params)
+        return self._epochs.setdefault(epoch_key, len(self._epochs))
+
     def on_date(self, day: date) -> DateInfo:
         """The rules and obligations in force for a contract signed on ``day``, and the parameters' epoch."""
         info = self._dates.get(day)
         if info is None:
-            epoch_key = tuple(bisect.bisect_right(p._starts, day) for p in self.params)
-            epoch = self._epochs.setdefault(epoch_key, len(self._epochs))
+            epoch = self.epoch_on(day)
             regime = self.regime
             rules = tuple(r for r in regime.rules if r.valid.contains(day))
             info = self._dates.put(day, DateInfo(
