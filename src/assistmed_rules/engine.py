@@ -159,8 +159,8 @@ class Evaluator:
     ``"en"``: the language of the messages, titles and texts of the verdicts.
 
     An evaluator keeps memos of the parts of a verdict that many cases share (a finding with the same
-    outcome and message, an obligation with the same dates, an aid schedule with the same option, date
-    and band); they are bounded, so memory stays flat however many cases it evaluates, and safe to share
+    outcome and message, a finding's fields but its message, an obligation's texts on a date, an aid
+    year with the same option, date and band, an objective's fields); they are bounded, so memory stays flat however many cases it evaluates, and safe to share
     between threads (at worst two threads compute the same part).
     """
 
@@ -248,10 +248,10 @@ class Evaluator:
                     rule, key_of, memo = info.findings[n]
                     judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
                         + view.decide(rule.condition)
-                    findings[n] = memo.put((epoch, key_of(ext)), self._finding(rule, judgement, view, regime))
+                    findings[n] = memo.put((epoch, key_of(ext)), self._finding(rule, judgement, view))
         else:
             judgements = self.backend.judge(regime, rules, view.context())
-            findings = [self._finding(rule, judgement, view, regime) for rule, judgement in zip(rules, judgements)]
+            findings = [self._finding(rule, judgement, view) for rule, judgement in zip(rules, judgements)]
         outcomes = [f.outcome for f in findings]
         if "not_met" in outcomes:
             status, deciding = "not_eligible", "not_met"
@@ -272,7 +272,7 @@ class Evaluator:
         if status != "not_eligible":
             due_on = texts.get("obligations")
             if due_on is None:
-                due_on = texts["obligations"] = self._obligations_on(info.obligations, view, regime)
+                due_on = texts["obligations"] = self._obligations_on(info.obligations, view)
             for applies_if, start, delay, done, fixed in due_on:
                 applies = True if applies_if is None else view.decide(applies_if)[0]
                 if applies is False:
@@ -315,7 +315,7 @@ class Evaluator:
         view = CaseView(self._plan(regime), facts_of(case), signature, lambda: case)
         return review_year(regime, view, contract_year, achieved)
 
-    def _finding(self, rule: Rule, judgement: Judgement, view: CaseView, regime: Regime) -> Finding:
+    def _finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding:
         """The finding of ``rule`` for this case: all of it but its message is a function of the judgement."""
         memo = self._memo["finding"]
         key = (id(rule), judgement)
@@ -364,7 +364,7 @@ class Evaluator:
         }
         return (None, build(Finding, values)) if template is None else (template, values)
 
-    def _obligations_on(self, obligations: Sequence[Obligation], view: CaseView, regime: Regime
+    def _obligations_on(self, obligations: Sequence[Obligation], view: CaseView
                         ) -> list[tuple[Any, int, Any, int, tuple[Any, ...]]]:
         """What the obligations in force on a contract's date need for each case (worked out once per date).
 

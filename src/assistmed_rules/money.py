@@ -365,10 +365,9 @@ def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None
                                  start=adv.counted_from),
             "citations": list(adv.citations), "certainty": adv.certainty, "note": adv.note,
         })
-    if advance_from is None:
-        return build(Advance, dict(fixed))
     values = dict(fixed)
-    values["due_date"] = add_delay(advance_from, adv.within)
+    if advance_from is not None:
+        values["due_date"] = add_delay(advance_from, adv.within)
     return build(Advance, values)
 
 
