@@ -25,7 +25,7 @@ from strategies import cases, evaluation_dates, flatten
 from assistmed_rules import Case, Evaluator, InvalidCaseError, evaluate_many
 from assistmed_rules.batch import unflatten
 from assistmed_rules.facts import PATHS, RowReader, case_of, facts_of
-from assistmed_rules.plan import Memo, RegimePlan
+from assistmed_rules.plan import MEMO_LIMIT, Memo, RegimePlan
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 from bench_backends import generate
@@ -83,6 +83,41 @@ def test_memos_are_bounded():
         evaluator.evaluate(case)
     for plan in evaluator._plans.values():
         assert len(plan.decisions) <= plan.decisions_limit
+        assert all(len(memo) <= MEMO_LIMIT for memo in plan._obligations.values())
+        assert all(len(memo) <= MEMO_LIMIT for _, _, memo in plan._findings.values())
+
+
+def test_cases_share_a_finding_but_for_the_numbers_its_message_shows():
+    evaluator = Evaluator()
+    base = {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp"}
+    found = {}
+    for adults in (900, 1200, 1200):
+        case = {"doctor": {**base, "activity": {"mt_patients_adult": adults}},
+                "contract": {"signature_date": "2020-03-01", "option": "1/2"}}
+        found.setdefault(adults, []).append(evaluator.evaluate(case).finding("a7.activite"))
+    (a,), (b, c) = found[900], found[1200]
+    assert "900 patients" in a.message and "1200 patients" in b.message
+    assert a.model_dump(exclude={"message"}) == b.model_dump(exclude={"message"})
+    assert b == c and b is not c  # a new finding for each case: its message is the case's own
+    secteur = [evaluator.evaluate({"doctor": {**base, "activity": {"mt_patients_adult": n}},
+                                   "contract": {"signature_date": "2020-03-01"}}).finding("a7.secteur")
+               for n in (900, 1200)]
+    assert secteur[0] is secteur[1]  # a message showing no number: one finding for both
+
+
+def test_cases_with_the_same_dates_share_an_obligations_status():
+    evaluator = Evaluator()
+    def obligations(hired: str, adults: int) -> list[Any]:
+        return evaluator.evaluate({
+            "doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+                       "activity": {"mt_patients_adult": adults}},
+            "assistant": {"qualification": "aucune", "hire_date": hired},
+            "contract": {"signature_date": "2020-03-01", "option": "1/2"}}, on="2022-06-01").obligations
+    first, same, later = obligations("2020-03-01", 900), obligations("2020-03-01", 1200), obligations("2020-09-01", 900)
+    assert [o.obligation_id for o in first] == [o.obligation_id for o in later]
+    assert all(a is b for a, b in zip(first, same))
+    assert [o.due_date for o in first] != [o.due_date for o in later]
+    assert [o.state for o in first] != [o.state for o in later]  # on 2022-06-01, the first hire's entry in training is overdue
 
 
 def test_the_row_readers_memos_are_bounded():

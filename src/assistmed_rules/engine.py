@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from operator import itemgetter
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -31,7 +32,7 @@ from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, tex
 from .models import Case
 from .money import add_delay, aid_schedule, objectives
 from .money import review as review_year
-from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan
+from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan, shown_per_case
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict, build
 
@@ -97,11 +98,43 @@ def _template_values(template: Template, view: CaseView) -> list[Any]:
     return [facts[i] if i is not None else view.param(name) for i, name in template.placeholders]
 
 
+def show(value: Any, language: str = "fr") -> str:
+    """How a message shows one value."""
+    plain = _PLAIN.get(value.__class__)
+    return plain(value) if plain is not None else _format(value, language)
+
+
 def render(template: Template, values: Sequence[Any], language: str = "fr") -> str:
     """Fill ``template`` with ``values`` (see :func:`_template_values`)."""
     plain = _PLAIN.get
     return template.fmt.format(*[f(v) if (f := plain(v.__class__)) is not None else _format(v, language)
                                  for v in values])
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class PerCase:
+    """A finding shared by the cases of one memo entry but for the numbers or dates its message shows.
+
+    ``fmt`` is the message with those values left as ``{}``, ``values`` reads them from the facts (one, or
+    a tuple when ``single`` is false), ``parts`` holds every other field of the :class:`Finding`.
+    """
+
+    __slots__ = ("fmt", "parts", "single", "values")
+
+    def __init__(self, fmt: str, values: Any, single: bool, parts: dict[str, Any]) -> None:
+        self.fmt, self.values, self.single, self.parts = fmt, values, single, parts
+
+    def fill(self, facts: Facts, language: str) -> Finding:
+        """The :class:`Finding` of a case with these facts."""
+        shown = self.values(facts)
+        plain = _PLAIN.get
+        values = dict(self.parts)
+        values["message"] = self.fmt.format(*[f(v) if (f := plain(v.__class__)) is not None else _format(v, language)
+                                              for v in ((shown,) if self.single else shown)])
+        return build(Finding, values)
 
 
 def _dedupe(items: Missing) -> list[str]:
@@ -248,7 +281,9 @@ class Evaluator:
                     rule, key_of, memo = info.findings[n]
                     judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
                         + view.decide(rule.condition)
-                    findings[n] = memo.put((epoch, key_of(ext)), self._finding(rule, judgement, view))
+                    finding = findings[n] = memo.put((epoch, key_of(ext)), self._shared_finding(rule, judgement, view))
+                if finding.__class__ is PerCase:  # a message that shows this case's numbers or dates
+                    findings[n] = finding.fill(facts, language)
         else:
             judgements = self.backend.judge(regime, rules, view.context())
             findings = [self._finding(rule, judgement, view) for rule, judgement in zip(rules, judgements)]
@@ -273,12 +308,16 @@ class Evaluator:
             due_on = texts.get("obligations")
             if due_on is None:
                 due_on = texts["obligations"] = self._obligations_on(info.obligations, view)
-            for applies_if, start, delay, done, fixed in due_on:
+            epoch = info.epoch
+            for applies_if, start, delay, done, fixed, memo in due_on:
                 applies = True if applies_if is None else view.decide(applies_if)[0]
                 if applies is False:
                     continue
-                (obligations if applies else conditional).append(
-                    self._obligation(facts[start], delay, facts[done], fixed, on_day))
+                key = (epoch, facts[start], facts[done], on_day)  # the status is a function of these
+                due = memo.get(key)
+                if due is None:
+                    due = memo.put(key, self._obligation(facts[start], delay, facts[done], fixed, on_day))
+                (obligations if applies else conditional).append(due)
         eligible = status == "eligible"
         title, renewal = plan.texts.get("regime") or plan.texts.setdefault("regime", (
             pick(regime.title, regime.en, "title", language),
@@ -329,6 +368,35 @@ class Evaluator:
         values["message"] = render(template, _template_values(template, view), self.language)
         return build(Finding, values)
 
+    def _shared_finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding | PerCase:
+        """What cases with this judgement and the same values of few kinds share (see ``_finding_getter``).
+
+        The :class:`Finding` itself, or, when its message shows a number or a date of the case, a
+        :class:`PerCase` with the message filled but for those values.
+        """
+        memo = self._memo["finding"]
+        key = (id(rule), judgement)
+        fixed = memo.get(key)
+        if fixed is None:
+            fixed = memo.put(key, self._finding_parts(rule, judgement))
+        template, parts = fixed
+        if template is None:
+            return parts  # type: ignore[no-any-return]
+        language = self.language
+        slots, pieces = [], []
+        for kind, what in template.parts:
+            if kind == "text":
+                pieces.append(_escape(what))
+            elif kind == "field" and shown_per_case(INDEX[what]):
+                slots.append(INDEX[what])
+                pieces.append("{}")
+            else:
+                value = view.facts[INDEX[what]] if kind == "field" else view.param(what)
+                pieces.append(_escape(show(value, language)))
+        if not slots:
+            return build(Finding, {**parts, "message": "".join(pieces).format()})
+        return PerCase("".join(pieces), itemgetter(*slots), len(slots) == 1, parts)
+
     def _finding_parts(self, rule: Rule, judgement: Judgement) -> tuple[Template | None, Any]:
         """The message template and the fields of a finding, or (None, the Finding) if the message is fixed."""
         applicable, missing, value, cond_missing = judgement
@@ -365,11 +433,13 @@ class Evaluator:
         return (None, build(Finding, values)) if template is None else (template, values)
 
     def _obligations_on(self, obligations: Sequence[Obligation], view: CaseView
-                        ) -> list[tuple[Any, int, Any, int, tuple[Any, ...]]]:
+                        ) -> list[tuple[Any, int, Any, int, tuple[Any, ...], Memo]]:
         """What the obligations in force on a contract's date need for each case (worked out once per date).
 
         Per obligation: its condition, the position of the date it is counted from, its delay, the position
-        of the date it was done, and the fields of its status that depend on the date only.
+        of the date it was done, the fields of its status that depend on the date only, and the memo of its
+        statuses (an :class:`ObligationStatus` is a function of the parameters' epoch, the two dates and the
+        evaluation date: cases that agree on them share it).
         """
         language = self.language
         out = []
@@ -379,7 +449,8 @@ class Evaluator:
                 if delay is not None else text("obligation.no_delay", language, start=ob.counted_from)
             fixed = (ob.id, pick(ob.title, ob.en, "title", language), counted,
                      pick(ob.consequence, ob.en, "consequence", language), list(ob.citations), ob.certainty, ob.note)
-            out.append((ob.applies_if, INDEX[ob.counted_from], delay, INDEX[ob.done_on], fixed))
+            out.append((ob.applies_if, INDEX[ob.counted_from], delay, INDEX[ob.done_on], fixed,
+                        view.plan.obligation_memo(ob)))
         return out
 
     @staticmethod

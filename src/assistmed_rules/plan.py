@@ -90,6 +90,11 @@ def _comparable(value: Any, kind: str) -> bool:
 _MISSING = object()
 
 
+def shown_per_case(index: int) -> bool:
+    """Whether a message shows the field at ``index`` of the facts case by case (a number or a date)."""
+    return FIELDS[PATHS[index]].kind in ("number", "date")
+
+
 def _nothing(ext: Facts) -> tuple[()]:
     return ()
 
@@ -113,6 +118,8 @@ class RegimePlan:
         #: Per rule: what its finding reads (its conditions' keys and the fields its messages show), and
         #: the memo of its findings (an engine keeps one plan per regime: the findings are its own).
         self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(MEMO_LIMIT)) for rule in regime.rules}
+        #: Per obligation (by id): the memo of its statuses (kept by the engine, see ``Evaluator._obligations_on``).
+        self._obligations = {id(ob): Memo(MEMO_LIMIT) for ob in regime.obligations}
         #: Texts of the verdicts that depend on the regime only (kept by the engine).
         self.texts: dict[str, Any] = {}
         self.decisions = Memo(self.decisions_limit)
@@ -170,15 +177,24 @@ class RegimePlan:
         return itemgetter(*slots) if slots else _nothing
 
     def _finding_getter(self, rule: Any) -> Callable[[Facts], Any]:
-        """What a rule's finding reads: its conditions' slots and the fields its messages show (one getter)."""
+        """What a rule's finding reads: its conditions' slots and the fields of few values its messages show.
+
+        A number or a date a message shows (a patient count, a percentile) is not in the key: it would make
+        nearly every case's finding its own. The memo then holds the finding's fields with the message left
+        to fill with those values (see :func:`shown_per_case`).
+        """
         slots = {slot for c in (rule.applies_if, rule.condition) if c is not None for slot in self._key_slots(c)}
         templates = [*rule.messages.values(), *rule.en.get("messages", {}).values()]
-        slots.update(i for t in templates for i, _ in t.placeholders if i is not None)
+        slots.update(i for t in templates for i, _ in t.placeholders if i is not None and not shown_per_case(i))
         return itemgetter(*sorted(slots)) if slots else _nothing
 
     def finding_memos(self, rules: tuple[Any, ...]) -> list[tuple[Any, Callable[[Facts], Any], Memo]]:
         """For each rule: the rule, the key of its finding (a function of the extended facts), its memo."""
         return [self._findings[id(rule)] for rule in rules]
+
+    def obligation_memo(self, obligation: Any) -> Memo:
+        """The memo of an obligation's statuses (an engine keeps one plan per regime: the statuses are its own)."""
+        return self._obligations[id(obligation)]
 
     def extend(self, facts: Facts) -> Facts:
         """The facts followed by the derived facts: the class of each field compared with cuts."""
@@ -265,4 +281,4 @@ class CaseView:
         return result  # type: ignore[no-any-return]
 
 
-__all__ = ["MEMO_LIMIT", "CaseView", "DateInfo", "Memo", "RegimePlan"]
+__all__ = ["MEMO_LIMIT", "CaseView", "DateInfo", "Memo", "RegimePlan", "shown_per_case"]
