@@ -24,6 +24,7 @@ from strategies import cases, evaluation_dates, flatten
 
 from assistmed_rules import Case, Evaluator, InvalidCaseError, evaluate_many
 from assistmed_rules.batch import unflatten
+from assistmed_rules.engine import PerCase
 from assistmed_rules.facts import PATHS, RowReader, case_of, facts_of
 from assistmed_rules.plan import MEMO_LIMIT, Memo, RegimePlan
 
@@ -98,11 +99,18 @@ def test_cases_share_a_finding_but_for_the_numbers_its_message_shows():
     (a,), (b, c) = found[900], found[1200]
     assert "900 patients" in a.message and "1200 patients" in b.message
     assert a.model_dump(exclude={"message"}) == b.model_dump(exclude={"message"})
-    assert b == c and b is not c  # a new finding for each case: its message is the case's own
+    assert b == c
     secteur = [evaluator.evaluate({"doctor": {**base, "activity": {"mt_patients_adult": n}},
                                    "contract": {"signature_date": "2020-03-01"}}).finding("a7.secteur")
                for n in (900, 1200)]
     assert secteur[0] is secteur[1]  # a message showing no number: one finding for both
+    for adults in range(901, 901 + PerCase.remembered):  # past a few values, each case gets its own finding
+        case = {"doctor": {**base, "activity": {"mt_patients_adult": adults}},
+                "contract": {"signature_date": "2020-03-01", "option": "1/2"}}
+        assert f"{adults} patients" in evaluator.evaluate(case).finding("a7.activite").message
+    shared = [f for _, _, memo in evaluator._plan(evaluator.rules.regime("avenant7-2019"))._findings.values()
+              for f in memo.values() if isinstance(f, PerCase)]
+    assert shared and all(f.seen is None or len(f.seen) <= PerCase.remembered for f in shared)
 
 
 def test_cases_with_the_same_dates_share_an_obligations_status():

@@ -120,21 +120,40 @@ class PerCase:
 
     ``fmt`` is the message with those values left as ``{}``, ``values`` reads them from the facts (one, or
     a tuple when ``single`` is false), ``parts`` holds every other field of the :class:`Finding`.
+
+    The findings of the first few values shown are remembered: a number that takes few values (the
+    doctors of a group practice) then gets one finding per value. Past :attr:`remembered` values (patient
+    counts), it stops remembering, and each case gets its own finding.
     """
 
-    __slots__ = ("fmt", "parts", "single", "values")
+    __slots__ = ("fmt", "parts", "seen", "single", "values")
+
+    #: Most findings a PerCase remembers; one more and it remembers none.
+    remembered = 8
 
     def __init__(self, fmt: str, values: Any, single: bool, parts: dict[str, Any]) -> None:
         self.fmt, self.values, self.single, self.parts = fmt, values, single, parts
+        self.seen: dict[Any, Finding] | None = {}
 
     def fill(self, facts: Facts, language: str) -> Finding:
         """The :class:`Finding` of a case with these facts."""
         shown = self.values(facts)
+        seen = self.seen
+        if seen is not None:
+            finding = seen.get(shown)
+            if finding is not None:
+                return finding
         plain = _PLAIN.get
         values = dict(self.parts)
         values["message"] = self.fmt.format(*[f(v) if (f := plain(v.__class__)) is not None else _format(v, language)
                                               for v in ((shown,) if self.single else shown)])
-        return build(Finding, values)
+        finding = build(Finding, values)
+        if seen is not None:
+            if len(seen) < self.remembered:
+                seen[shown] = finding
+            else:
+                self.seen = None
+        return finding
 
 
 def _dedupe(items: Missing) -> list[str]:
