@@ -75,6 +75,35 @@ def test_cli_batch_jsonl_with_full_verdicts(tmp_path):
     assert "line 4" in lines[3]["error"]
 
 
+def test_cli_batch_of_mixed_lines_over_several_chunks_equals_evaluating_each_row(tmp_path):
+    """Flat rows go through the batch path a chunk at a time, nested ones one by one: same summary rows."""
+    from assistmed_rules.batch import summarise
+    from assistmed_rules.engine import Evaluator
+
+    lines = []
+    for i in range(2_500):  # more than two chunks of 1 024 rows
+        row = dict(ROWS[i % len(ROWS)], **{"doctor.activity.mt_patients_adult": str(300 + i)})
+        lines.append(json.dumps(row if i % 3 else unflatten(row)) if i % 997 else "[1, 2]")
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["evaluate-batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--on", "2023-06-01"]) == 0
+    got = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    evaluator, expected = Evaluator(), []
+    for i, line in enumerate(lines):
+        row = json.loads(line)
+        if not isinstance(row, dict):
+            assert got[i]["status"] == "invalid" and f"line {i + 1}" in got[i]["error"]
+            expected.append(got[i])
+            continue
+        try:
+            result = evaluator.evaluate(unflatten(row) if i % 3 else row, "2023-06-01")
+        except InvalidCaseError as exc:
+            result = exc
+        expected.append(summarise(result, i))
+    assert got == json.loads(json.dumps(expected))
+    assert {g["status"] for g in got} == {"eligible", "not_eligible", "undetermined", "invalid"}
+
+
 def test_cli_batch_refuses_other_formats(tmp_path, capsys):
     assert main(["evaluate-batch", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.csv")]) == 2
     assert ".csv or .jsonl" in capsys.readouterr().err

@@ -19,12 +19,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from . import lint as lint_cli
-from .batch import SUMMARY_COLUMNS, gc_paused, summarise, unflatten
+from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, summarise
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -189,6 +190,35 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator
+                   ) -> Iterator[Verdict | InvalidCaseError]:
+    """The verdict or the error of each row, in order.
+
+    Flat rows (dotted keys: every CSV row, flat JSON Lines) go through the batch path a chunk at a time
+    (:func:`~assistmed_rules.batch.iter_evaluate`: each distinct value of a column validated once); nested
+    JSON objects are validated as cases, one by one; a line that is not a JSON object is an error row.
+    """
+    first = 0
+    while True:
+        chunk = list(islice(rows, 1_024))
+        if not chunk:
+            return
+        flat = [row for row in chunk if "__error__" not in row and any("." in key for key in row)]
+        read = iter_evaluate(flat, on, evaluator=evaluator, flat=True)
+        for i, row in enumerate(chunk, first):
+            if "__error__" in row:
+                yield InvalidCaseError([{"field": "<row>", "message": row["__error__"], "input": None}], f"row {i}")
+            elif any("." in key for key in row):
+                result = next(read)
+                yield result if isinstance(result, Verdict) else InvalidCaseError(result.errors, f"row {i}")
+            else:
+                try:
+                    yield evaluator.evaluate(row, on)
+                except InvalidCaseError as exc:
+                    yield InvalidCaseError(exc.errors, f"row {i}")
+        first += len(chunk)
+
+
 def cmd_evaluate_batch(args: argparse.Namespace) -> int:
     on = coerce_date(args.on, "--on")
     if not (args.output.endswith(".csv") or args.output.endswith(".jsonl")):
@@ -203,16 +233,7 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
         if writer is not None:
             writer.writeheader()
-        for i, row in enumerate(_read_rows(args.input)):
-            if "__error__" in row:
-                result: Any = InvalidCaseError([{"field": "<row>", "message": row["__error__"], "input": None}],
-                                               f"row {i}")
-            else:
-                flat = any("." in key for key in row)
-                try:
-                    result = evaluator.evaluate(unflatten(row) if flat else row, on)
-                except InvalidCaseError as exc:
-                    result = InvalidCaseError(exc.errors, f"row {i}")
+        for i, result in enumerate(_evaluate_rows(_read_rows(args.input), on, evaluator)):
             summary = summarise(result, i)
             counts[summary["status"]] += 1
             if writer is not None:
