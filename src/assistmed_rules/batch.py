@@ -163,12 +163,12 @@ def evaluate_many(
         cases = cases.to_dict("records") if kind == "pandas" else cases.to_dicts()
     with gc_paused(pause_gc):
         if processes is not None and processes > 1:
-            results = _in_processes(list(cases), on, evaluator, flat, processes)
+            results: Iterable[Verdict | InvalidCaseError] = _in_processes(list(cases), on, evaluator, flat, processes)
         else:
-            results = list(iter_evaluate(cases, on, evaluator=evaluator, flat=flat))
+            results = iter_evaluate(cases, on, evaluator=evaluator, flat=flat)
         if kind is None:
-            return results
-        summary = [summarise(r, i) for i, r in enumerate(results)]
+            return list(results)
+        summary = [summarise(r, i) for i, r in enumerate(results)]  # a verdict is freed once summarised
     if kind == "pandas":
         import pandas as pd
 
