@@ -24,7 +24,7 @@ from strategies import cases, evaluation_dates, flatten
 
 from assistmed_rules import Case, Evaluator, InvalidCaseError, evaluate_many
 from assistmed_rules.batch import unflatten
-from assistmed_rules.engine import PerCase
+from assistmed_rules.messages import PerCase
 from assistmed_rules.facts import PATHS, RowReader, case_of, facts_of
 from assistmed_rules.plan import MEMO_LIMIT, Memo, RegimePlan
 

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
-from enum import Enum
 from operator import itemgetter
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from pydantic import ValidationError
 
 from .conditions import DATA_GAP, Context, Missing, Result, Tri
 from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .facts import INDEX, Facts, case_of, facts_of
-from .i18n import DEFAULT_LANGUAGE, check_language, delay_text, euros, pick, text
+from .i18n import DEFAULT_LANGUAGE, check_language, pick, text
+from .messages import PerCase, escape, format_value, render, show, template_values
 from .models import Case
 from .money import add_delay, aid_schedule, objectives
 from .money import review as review_year
@@ -62,98 +60,6 @@ def coerce_date(value: date | str | None, name: str = "on") -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
-
-
-def _format(value: Any, language: str) -> str:
-    """How a message shows a value."""
-    plain = _PLAIN.get(value.__class__)
-    if plain is not None:
-        return plain(value)  # type: ignore[no-any-return]
-    if value is None:
-        return text("unknown", language)
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, bool):
-        return text("yes" if value else "no", language)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return euros(value, language)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, relativedelta):
-        return delay_text(value, language)
-    if isinstance(value, frozenset):
-        return ", ".join(sorted(value))
-    return str(value)
-
-
-#: The types a message shows the same way in every language, and how (the others: see _format).
-_PLAIN: dict[type, Any] = {int: str, str: str, float: "{:g}".format, date: date.isoformat}
-
-
-def _template_values(template: Template, view: CaseView) -> list[Any]:
-    """The values a message shows, in the order of its placeholders."""
-    facts = view.facts
-    return [facts[i] if i is not None else view.param(name) for i, name in template.placeholders]
-
-
-def show(value: Any, language: str = "fr") -> str:
-    """How a message shows one value."""
-    plain = _PLAIN.get(value.__class__)
-    return plain(value) if plain is not None else _format(value, language)
-
-
-def render(template: Template, values: Sequence[Any], language: str = "fr") -> str:
-    """Fill ``template`` with ``values`` (see :func:`_template_values`)."""
-    plain = _PLAIN.get
-    return template.fmt.format(*[f(v) if (f := plain(v.__class__)) is not None else _format(v, language)
-                                 for v in values])
-
-
-def _escape(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-class PerCase:
-    """A finding shared by the cases of one memo entry but for the numbers or dates its message shows.
-
-    ``fmt`` is the message with those values left as ``{}``, ``values`` reads them from the facts (one, or
-    a tuple when ``single`` is false), ``parts`` holds every other field of the :class:`Finding`.
-
-    The findings of the first few values shown are remembered: a number that takes few values (the
-    doctors of a group practice) then gets one finding per value. Past :attr:`remembered` values (patient
-    counts), it stops remembering, and each case gets its own finding.
-    """
-
-    __slots__ = ("fmt", "parts", "seen", "single", "values")
-
-    #: Most findings a PerCase remembers; one more and it remembers none.
-    remembered = 8
-
-    def __init__(self, fmt: str, values: Any, single: bool, parts: dict[str, Any]) -> None:
-        self.fmt, self.values, self.single, self.parts = fmt, values, single, parts
-        self.seen: dict[Any, Finding] | None = {}
-
-    def fill(self, facts: Facts, language: str) -> Finding:
-        """The :class:`Finding` of a case with these facts."""
-        shown = self.values(facts)
-        seen = self.seen
-        if seen is not None:
-            finding = seen.get(shown)
-            if finding is not None:
-                return finding
-        plain = _PLAIN.get
-        values = dict(self.parts)
-        values["message"] = self.fmt.format(*[f(v) if (f := plain(v.__class__)) is not None else _format(v, language)
-                                              for v in ((shown,) if self.single else shown)])
-        finding = build(Finding, values)
-        if seen is not None:
-            if len(seen) < self.remembered:
-                seen[shown] = finding
-            else:
-                self.seen = None
-        return finding
 
 
 def _dedupe(items: Missing) -> list[str]:
@@ -384,7 +290,7 @@ class Evaluator:
         if template is None:  # a message that shows no value of the case: one Finding for them all
             return parts  # type: ignore[no-any-return]
         values = dict(parts)
-        values["message"] = render(template, _template_values(template, view), self.language)
+        values["message"] = render(template, template_values(template, view), self.language)
         return build(Finding, values)
 
     def _shared_finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding | PerCase:
@@ -405,13 +311,13 @@ class Evaluator:
         slots, pieces = [], []
         for kind, what in template.parts:
             if kind == "text":
-                pieces.append(_escape(what))
+                pieces.append(escape(what))
             elif kind == "field" and shown_per_case(INDEX[what]):
                 slots.append(INDEX[what])
                 pieces.append("{}")
             else:
                 value = view.facts[INDEX[what]] if kind == "field" else view.param(what)
-                pieces.append(_escape(show(value, language)))
+                pieces.append(escape(show(value, language)))
         if not slots:
             return build(Finding, {**parts, "message": "".join(pieces).format()})
         return PerCase("".join(pieces), itemgetter(*slots), len(slots) == 1, parts)
@@ -464,7 +370,7 @@ class Evaluator:
         out = []
         for ob in obligations:
             delay = view.param(ob.within) if isinstance(ob.within, str) else ob.within
-            counted = text("obligation.counted", language, delay=_format(delay, language), start=ob.counted_from) \
+            counted = text("obligation.counted", language, delay=format_value(delay, language), start=ob.counted_from) \
                 if delay is not None else text("obligation.no_delay", language, start=ob.counted_from)
             fixed = (ob.id, pick(ob.title, ob.en, "title", language), counted,
                      pick(ob.consequence, ob.en, "consequence", language), list(ob.citations), ob.certainty, ob.note)
