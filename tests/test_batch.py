@@ -104,6 +104,37 @@ def test_cli_batch_of_mixed_lines_over_several_chunks_equals_evaluating_each_row
     assert {g["status"] for g in got} == {"eligible", "not_eligible", "undetermined", "invalid"}
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_summaries_without_verdicts_equal_the_verdicts_summaries(language):
+    """iter_summaries (the DataFrame and CSV path) says of each row what the summary of its verdict says."""
+    import random
+    import sys
+
+    from strategies import flatten
+
+    from assistmed_rules.batch import iter_evaluate, iter_summaries, summarise
+    from assistmed_rules.engine import Evaluator
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from bench_backends import generate
+    from bench_batch import generate_rows
+
+    rng = random.Random(5)
+    rows = generate_rows(3_000, seed=11) + [flatten(case) for case in generate(3_000, seed=12)]  # every regime
+    rows += [dict(row, **{"doctor.sector": "secteur_9"}) for row in rng.sample(rows, 50)]  # invalid rows
+    rows += [{}, {"contract.signature_date": "2018-05-01"}, {"doctor.nope": 1}]  # no regime; not a field
+    for on in ("2023-06-01", "2026-01-15"):
+        memoised, reference = Evaluator(language=language), Evaluator(language=language)
+        reference._memoise = False
+        summaries = list(iter_summaries(rows, on, evaluator=memoised, flat=True))
+        assert summaries == [summarise(v, i) for i, v in enumerate(iter_evaluate(rows, on, evaluator=reference,
+                                                                                  flat=True))]
+        assert summaries == list(iter_summaries(rows, on, evaluator=memoised, flat=True))  # from the memos
+        statuses = {s["status"] for s in summaries}
+        assert statuses == {"eligible", "not_eligible", "undetermined", "invalid"}
+        assert sum(s["aid_total"] is not None for s in summaries) > 500
+
+
 def test_cli_batch_refuses_other_formats(tmp_path, capsys):
     assert main(["evaluate-batch", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.csv")]) == 2
     assert ".csv or .jsonl" in capsys.readouterr().err

@@ -26,7 +26,7 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
-from .engine import Evaluator, coerce_date
+from .engine import Evaluator, Summary, coerce_date
 from .errors import InvalidCaseError
 from .facts import RowReader, is_empty
 from .models import Case
@@ -56,19 +56,19 @@ def unflatten(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def summarise(result: Verdict | InvalidCaseError, row: int) -> dict[str, Any]:
-    """One summary row of a verdict (or of an invalid case)."""
+def summarise(result: Verdict | InvalidCaseError | Summary, row: int) -> dict[str, Any]:
+    """One summary row of a verdict, of its :class:`~assistmed_rules.engine.Summary`, or of an invalid case."""
     if isinstance(result, InvalidCaseError):
         return {"row": row, "status": "invalid", "regime": None, "first_failing_rule": None, "missing": "",
                 "missing_data": "", "aid_total": None, "uncertain_rules": "",
                 "error": "; ".join(f"{e['field']}: {e['message']}" for e in result.errors)}
-    failed = result.failed_rules
-    total = result.aid_total
+    summary = Summary.of(result) if isinstance(result, Verdict) else result
+    total = summary.aid_total
     return {
-        "row": row, "status": result.status, "regime": result.regime,
-        "first_failing_rule": failed[0] if failed else None,
-        "missing": ";".join(result.missing), "missing_data": ";".join(result.missing_data),
-        "aid_total": None if total is None else str(total), "uncertain_rules": ";".join(result.uncertain_rules),
+        "row": row, "status": summary.status, "regime": summary.regime,
+        "first_failing_rule": summary.first_failing_rule,
+        "missing": ";".join(summary.missing), "missing_data": ";".join(summary.missing_data),
+        "aid_total": None if total is None else str(total), "uncertain_rules": ";".join(summary.uncertain_rules),
         "error": None,
     }
 
@@ -83,9 +83,29 @@ def iter_evaluate(
     column validated once, and remembered from one batch to the next: the reader is shared by the process);
     a row it cannot read is validated the usual way, which names the field.
     """
+    return _iterate(cases, on, evaluator, flat, first_row, summaries=False)
+
+
+def iter_summaries(
+    cases: Iterable[Case | Mapping[str, Any]], on: date | str | None = None, *,
+    evaluator: Evaluator | None = None, flat: bool = False, first_row: int = 0,
+) -> Iterator[dict[str, Any]]:
+    """Like :func:`iter_evaluate`, but yield each case's summary row (:func:`summarise`) instead.
+
+    A flat row read into facts is summarised without building its verdict (its messages, obligations,
+    aid years and objectives): the summary row is the same, and it is about twice as fast.
+
+    >>> [r["status"] for r in iter_summaries([{"doctor.sector": "non_conventionne",
+    ...                                         "contract.signature_date": "2020-03-01"}], flat=True)]
+    ['not_eligible']
+    """
+    return _iterate(cases, on, evaluator, flat, first_row, summaries=True)
+
+
+def _iterate(cases: Iterable[Case | Mapping[str, Any]], on: date | str | None, evaluator: Evaluator | None,
+             flat: bool, first_row: int, summaries: bool) -> Iterator[Any]:
     ev = evaluator or Evaluator()
     on_day = coerce_date(on)
-    evaluate = ev._evaluate
     rows = iter(cases)
     i = first_row
     while True:
@@ -99,12 +119,17 @@ def iter_evaluate(
                 if flat and isinstance(case, Mapping):
                     read = facts.pop()
                     if read is not None:
-                        yield evaluate(read, on_day).with_origin((ev, partial(unflatten, case), on))
+                        if summaries:
+                            yield summarise(ev._summary(read, on_day), i)
+                        else:
+                            yield ev._evaluate(read, on_day).with_origin((ev, partial(unflatten, case), on))
                         continue
                     case = unflatten(case)
-                yield ev.evaluate(case, on)
+                verdict = ev.evaluate(case, on)
+                yield summarise(verdict, i) if summaries else verdict
             except InvalidCaseError as exc:
-                yield InvalidCaseError(exc.errors, f"row {i}")
+                error = InvalidCaseError(exc.errors, f"row {i}")
+                yield summarise(error, i) if summaries else error
             finally:
                 i += 1
 
@@ -163,12 +188,14 @@ def evaluate_many(
         cases = cases.to_dict("records") if kind == "pandas" else cases.to_dicts()
     with gc_paused(pause_gc):
         if processes is not None and processes > 1:
-            results: Iterable[Verdict | InvalidCaseError] = _in_processes(list(cases), on, evaluator, flat, processes)
-        else:
-            results = iter_evaluate(cases, on, evaluator=evaluator, flat=flat)
-        if kind is None:
-            return list(results)
-        summary = [summarise(r, i) for i, r in enumerate(results)]  # a verdict is freed once summarised
+            results = _in_processes(list(cases), on, evaluator, flat, processes)
+            if kind is None:
+                return results
+            summary = [summarise(r, i) for i, r in enumerate(results)]
+        elif kind is None:
+            return list(iter_evaluate(cases, on, evaluator=evaluator, flat=flat))
+        else:  # a DataFrame's rows: their summaries only
+            summary = list(iter_summaries(cases, on, evaluator=evaluator, flat=flat))
     if kind == "pandas":
         import pandas as pd
 

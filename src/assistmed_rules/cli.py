@@ -25,7 +25,7 @@ from typing import Any
 
 from . import __version__
 from . import lint as lint_cli
-from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, summarise
+from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, iter_summaries, summarise
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -190,13 +190,14 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator
-                   ) -> Iterator[Verdict | InvalidCaseError]:
-    """The verdict or the error of each row, in order.
+def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator, full: bool
+                   ) -> Iterator[tuple[dict[str, Any], Verdict | None]]:
+    """The summary row of each row, in order, and its verdict when ``full`` (else None).
 
     Flat rows (dotted keys: every CSV row, flat JSON Lines) go through the batch path a chunk at a time
-    (:func:`~assistmed_rules.batch.iter_evaluate`: each distinct value of a column validated once); nested
-    JSON objects are validated as cases, one by one; a line that is not a JSON object is an error row.
+    (each distinct value of a column validated once; without ``full``, summarised without building their
+    verdicts: :func:`~assistmed_rules.batch.iter_summaries`); nested JSON objects are validated as cases,
+    one by one; a line that is not a JSON object is an error row.
     """
     first = 0
     while True:
@@ -204,18 +205,23 @@ def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator
         if not chunk:
             return
         flat = [row for row in chunk if "__error__" not in row and any("." in key for key in row)]
-        read = iter_evaluate(flat, on, evaluator=evaluator, flat=True)
+        read: Iterator[Any] = (iter_evaluate if full else iter_summaries)(flat, on, evaluator=evaluator, flat=True)
         for i, row in enumerate(chunk, first):
+            result: Any
             if "__error__" in row:
-                yield InvalidCaseError([{"field": "<row>", "message": row["__error__"], "input": None}], f"row {i}")
+                result = InvalidCaseError([{"field": "<row>", "message": row["__error__"], "input": None}], f"row {i}")
             elif any("." in key for key in row):
                 result = next(read)
-                yield result if isinstance(result, Verdict) else InvalidCaseError(result.errors, f"row {i}")
+                if not full:
+                    result["row"] = i
+                    yield result, None
+                    continue
             else:
                 try:
-                    yield evaluator.evaluate(row, on)
+                    result = evaluator.evaluate(row, on)
                 except InvalidCaseError as exc:
-                    yield InvalidCaseError(exc.errors, f"row {i}")
+                    result = InvalidCaseError(exc.errors, f"row {i}")
+            yield summarise(result, i), result if full and isinstance(result, Verdict) else None
         first += len(chunk)
 
 
@@ -233,14 +239,13 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
         if writer is not None:
             writer.writeheader()
-        for i, result in enumerate(_evaluate_rows(_read_rows(args.input), on, evaluator)):
-            summary = summarise(result, i)
+        for i, (summary, verdict) in enumerate(_evaluate_rows(_read_rows(args.input), on, evaluator, args.full and not csv_out)):
             counts[summary["status"]] += 1
             if writer is not None:
                 writer.writerow(summary)
             else:
-                if args.full and isinstance(result, Verdict):
-                    summary["verdict"] = result.model_dump(mode="json")
+                if verdict is not None:
+                    summary["verdict"] = verdict.model_dump(mode="json")
                 out.write(json.dumps(summary, ensure_ascii=False) + "\n")
             progress.update(i + 1)
     progress.close()

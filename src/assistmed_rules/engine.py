@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -28,7 +29,7 @@ from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, pick, text
 from .messages import PerCase, escape, format_value, render, show, template_values
 from .models import Case
-from .money import add_delay, aid_schedule, objectives
+from .money import add_delay, aid_schedule, aid_total, objectives
 from .money import review as review_year
 from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan, shown_per_case
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
@@ -64,6 +65,30 @@ def coerce_date(value: date | str | None, name: str = "on") -> date | None:
 
 def _dedupe(items: Missing) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+#: What :meth:`Evaluator._judge` works out: regime, view, signature date as given, evaluation date,
+#: findings (or PerCase), status, missing inputs, missing data, uncertain rules.
+Judged = tuple[Regime, CaseView, "date | None", date, list[Any], str, list[str], list[str], list[str]]
+
+
+class Summary(NamedTuple):
+    """One case in a few fields (a batch's summary row): see :data:`~assistmed_rules.batch.SUMMARY_COLUMNS`."""
+
+    status: str
+    regime: str | None
+    first_failing_rule: str | None
+    missing: list[str]
+    missing_data: list[str]
+    aid_total: Decimal | None
+    uncertain_rules: list[str]
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> Summary:
+        """The summary of a verdict."""
+        failed = verdict.failed_rules
+        return cls(verdict.status, verdict.regime, failed[0] if failed else None, verdict.missing,
+                   verdict.missing_data, verdict.aid_total, verdict.uncertain_rules)
 
 
 _SIGNATURE = INDEX["contract.signature_date"]
@@ -165,11 +190,11 @@ class Evaluator:
             self._regimes.put(signature, regime)
         return regime  # type: ignore[no-any-return]
 
-    def _evaluate(self, facts: Facts, on_day: date | None, case: Case | None = None) -> Verdict:
-        """The verdict of a case given by its facts (and its :class:`Case`, if the caller has it)."""
+    def _judge(self, facts: Facts, on_day: date | None, case: Case | None = None) -> Verdict | Judged:
+        """The regime, the findings and the status of a case given by its facts: what a verdict and a summary
+        row share (the verdict itself when no regime applies). A finding may still be a :class:`PerCase`."""
         if self._version != len(self.rules.data_files):
             self._refresh()
-        language = self.language
         signed = facts[_SIGNATURE]
         signature = signed or on_day or date.today()
         on_day = on_day or signature
@@ -180,9 +205,52 @@ class Evaluator:
         if regime is None:
             return self._no_regime(signature, on_day)
         frozen = facts
-        plan = self._plan(regime)
-        view = CaseView(plan, facts, signature, (lambda: case) if case is not None else (lambda: case_of(frozen)))
+        view = CaseView(self._plan(regime), facts, signature,
+                        (lambda: case) if case is not None else (lambda: case_of(frozen)))
         info = view.info
+        found: list[Any]
+        if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan._finding_getter
+            ext, epoch = view.ext, info.epoch
+            found = [memo.get((epoch, key_of(ext))) for _, key_of, memo in info.findings]
+            if None in found:
+                for n, finding in enumerate(found):
+                    if finding is None:
+                        rule, key_of, memo = info.findings[n]
+                        judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
+                            + view.decide(rule.condition)
+                        found[n] = memo.put((epoch, key_of(ext)), self._shared_finding(rule, judgement, view))
+        else:
+            rules = info.rules
+            judgements = self.backend.judge(regime, rules, view.context())
+            found = [self._finding(rule, judgement, view) for rule, judgement in zip(rules, judgements)]
+        outcomes = [f.outcome for f in found]
+        if "not_met" in outcomes:
+            status, deciding = "not_eligible", "not_met"
+        elif "unknown" in outcomes:
+            status, deciding = "undetermined", "unknown"
+        else:
+            status, deciding = "eligible", "met"
+        missing: list[str] = []
+        missing_data: list[str] = []
+        if status == "undetermined":
+            for m in _dedupe(tuple(m for f in found if f.outcome == "unknown" for m in f.missing)):
+                if m.startswith(DATA_GAP):
+                    missing_data.append(m[len(DATA_GAP):])
+                else:
+                    missing.append(m)
+        uncertain = [f.rule_id for f in found
+                     if f.certainty == "uncertain" and f.outcome == deciding and f.applicable is not False]
+        return regime, view, signed, on_day, found, status, missing, missing_data, uncertain
+
+    def _evaluate(self, facts: Facts, on_day: date | None, case: Case | None = None) -> Verdict:
+        """The verdict of a case given by its facts (and its :class:`Case`, if the caller has it)."""
+        judged = self._judge(facts, on_day, case)
+        if judged.__class__ is Verdict:
+            return judged  # type: ignore[return-value]
+        regime, view, signed, on_day, found, status, missing, missing_data, uncertain = judged  # type: ignore[misc]
+        language = self.language
+        facts, info, signature, plan = view.facts, view.info, view.signature, view.plan
+        findings = [f.fill(facts, language) if f.__class__ is PerCase else f for f in found]
         texts = info.texts  # what depends on the date only, worked out once per date
         reason = texts.get(signed is None)
         if reason is None:
@@ -197,36 +265,6 @@ class Evaluator:
         if transitions is None:
             transitions = texts[on_day] = tuple(t for t in regime.transitions_in(language)
                                                 if signature < t.start <= on_day)
-        rules = info.rules
-        if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan._finding_getter
-            ext, epoch = view.ext, info.epoch
-            findings = [memo.get((epoch, key_of(ext))) for _, key_of, memo in info.findings]
-            for n, finding in enumerate(findings):
-                if finding is None:
-                    rule, key_of, memo = info.findings[n]
-                    judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
-                        + view.decide(rule.condition)
-                    finding = findings[n] = memo.put((epoch, key_of(ext)), self._shared_finding(rule, judgement, view))
-                if finding.__class__ is PerCase:  # a message that shows this case's numbers or dates
-                    findings[n] = finding.fill(facts, language)
-        else:
-            judgements = self.backend.judge(regime, rules, view.context())
-            findings = [self._finding(rule, judgement, view) for rule, judgement in zip(rules, judgements)]
-        outcomes = [f.outcome for f in findings]
-        if "not_met" in outcomes:
-            status, deciding = "not_eligible", "not_met"
-        elif "unknown" in outcomes:
-            status, deciding = "undetermined", "unknown"
-        else:
-            status, deciding = "eligible", "met"
-        missing: list[str] = []
-        missing_data: list[str] = []
-        if status == "undetermined":
-            for m in _dedupe(tuple(m for f in findings if f.outcome == "unknown" for m in f.missing)):
-                if m.startswith(DATA_GAP):
-                    missing_data.append(m[len(DATA_GAP):])
-                else:
-                    missing.append(m)
         obligations: list[ObligationStatus] = []
         conditional: list[ObligationStatus] = []
         if status != "not_eligible":
@@ -261,13 +299,26 @@ class Evaluator:
             "missing_data": missing_data,
             "obligations": obligations,
             "conditional_obligations": conditional,
-            "uncertain_rules": [f.rule_id for f in findings
-                                if f.certainty == "uncertain" and f.outcome == deciding and f.applicable is not False],
+            "uncertain_rules": uncertain,
             "aid": aid_schedule(regime, view, language, self._memo["aid"]) if eligible else [],
             "objectives": objectives(regime, view, language, self._memo["objectives"]) if eligible else [],
             "renewal": renewal,
             "language": language,
         })
+
+    def _summary(self, facts: Facts, on_day: date | None) -> Summary:
+        """What a batch's summary row says of a case given by its facts, without building its verdict.
+
+        The same as :meth:`Summary.of` the verdict (``tests/test_batch.py`` checks it on generated cases);
+        the findings' messages, the obligations, the aid years and the objectives are not built.
+        """
+        judged = self._judge(facts, on_day)
+        if judged.__class__ is Verdict:
+            return Summary.of(judged)  # type: ignore[arg-type]
+        regime, view, _, _, found, status, missing, missing_data, uncertain = judged  # type: ignore[misc]
+        failed = next((f.rule_id for f in found if f.outcome == "not_met"), None)
+        total = aid_total(regime, view, self.language, self._memo["aid"]) if status == "eligible" else None
+        return Summary(status, regime.id, failed, missing, missing_data, total, uncertain)
 
     def review(self, case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int]) -> Review:
         """The yearly review of a signed contract: see :func:`review`."""

@@ -8,7 +8,7 @@ percentile band, the targets and their rounding, and the modulation from the yea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -287,16 +287,39 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Mem
     of the option, the possible bands, the year and the parameter values in force when it starts.
     """
     schedule = regime.aid
+    memo = Memo(MEMO_LIMIT) if memo is None else memo
+    out = []
+    for year, start, end, part in _aid_years(regime, view, language, memo):
+        values = {"contract_year": year, "start": start, "end": end, **part}  # in the order of the model's fields
+        if year == 1 and schedule is not None and schedule.advance is not None:
+            advance_from = view.value(schedule.advance.counted_from)
+            values["advance"] = _advance(schedule.advance, values["amount"], advance_from, language, memo)
+        out.append(build(AidYear, values))
+    return out
+
+
+def aid_total(regime: Regime, view: CaseView, language: str = "fr", memo: Memo | None = None) -> Decimal | None:
+    """The sum of :func:`aid_schedule`'s yearly amounts, or None if there is none or one is unknown
+    (what :attr:`Verdict.aid_total <assistmed_rules.verdict.Verdict.aid_total>` gives), without building the years."""
+    amounts = [part["amount"] for _, _, _, part in
+               _aid_years(regime, view, language, Memo(MEMO_LIMIT) if memo is None else memo)]
+    if not amounts or None in amounts:
+        return None
+    return sum(amounts, Decimal(0))
+
+
+def _aid_years(regime: Regime, view: CaseView, language: str, memo: Memo
+               ) -> Iterator[tuple[int, date, date, dict[str, Any]]]:
+    """Each contract year: its number, first and last day, and its other fields (shared between cases)."""
+    schedule = regime.aid
     if schedule is None:
-        return []
+        return
     option = view.value("contract.option")
     signature = view.value("contract.signature_date")
     if option is None or signature is None:
-        return []
+        return
     percentile = view.value(schedule.percentile)
     bands = _possible_bands(schedule, percentile)
-    advance_from = view.value(schedule.advance.counted_from) if schedule.advance is not None else None
-    memo = Memo(MEMO_LIMIT) if memo is None else memo
     bounds = memo.get(("years", regime.id, signature))
     if bounds is None:  # each year's first and last day, and the epoch of the parameters on its first day
         duration = regime.param("duree_contrat", signature)
@@ -305,17 +328,12 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Mem
             (start, end, view.plan.epoch_on(start))
             for start, end in (year_bounds(signature, y) for y in range(1, years + 1))))
     band_ids = tuple(b.id if b else None for b in bands)
-    out = []
     for year, (start, end, epoch) in enumerate(bounds, 1):
         key = ("year", regime.id, option, band_ids, year, epoch, language)
         part = memo.get(key)
         if part is None:
             part = memo.put(key, _year_part(regime, schedule, option.value, year, start, percentile, bands, language))
-        values = {"contract_year": year, "start": start, "end": end, **part}  # in the order of the model's fields
-        if year == 1 and schedule.advance is not None:
-            values["advance"] = _advance(schedule.advance, values["amount"], advance_from, language, memo)
-        out.append(build(AidYear, values))
-    return out
+        yield year, start, end, part
 
 
 def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, start: date, percentile: float | None,
