@@ -15,6 +15,9 @@ Three timings, best of ``--repeat`` runs, one core:
   finding with its message and citations, missing inputs, obligations with due dates, aid per year,
   objectives), rows validated; its first run is printed too (the evaluator's memos and the row reader
   empty, as in a process that evaluates one extract);
+* ``summaries``: :func:`assistmed_rules.batch.iter_summaries` on the same rows: the summary row of each
+  (status, regime, first failing rule, missing inputs, aid total: what a DataFrame or ``evaluate-batch``
+  returns) without building the verdicts. Printed for information: the targets are on full verdicts;
 * ``import``: importing the library and loading every rule file, in a fresh interpreter, with the
   bytecode cache an installed package has (written by a first run, not counted).
 
@@ -38,6 +41,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistmed_rules import Evaluator, evaluate_many, load_rules
+from assistmed_rules.batch import gc_paused, iter_summaries
 
 ON = date(2023, 6, 1)
 TARGET_RATE = 50_000
@@ -190,7 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     plain_time, _, plain_statuses = best_of(args.repeat, lambda: [plain(r) for r in rows])
     batch_time, cold_time, verdicts = best_of(
         args.repeat, lambda: evaluate_many(rows, on=ON, flat=True, evaluator=evaluator))
+    def summarise_all() -> list[dict[str, Any]]:
+        with gc_paused():  # as evaluate_many does
+            return list(iter_summaries(rows, ON, evaluator=evaluator, flat=True))
+
+    summary_time, _, summaries = best_of(args.repeat, summarise_all)
     statuses = [getattr(v, "status", "invalid") for v in verdicts]
+    if [s["status"] for s in summaries] != statuses:
+        print("FAIL: the summary rows and the verdicts give other statuses")
+        return 1
     differ = [i for i, (a, b) in enumerate(zip(plain_statuses, statuses)) if a != b]
     load = import_and_load_seconds(args.repeat)
 
@@ -203,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"batch, full    : {rate:>10,.0f} verdicts/s  ({1e6 / rate:.1f} µs/case)")
     print(f"  its first run: {n / cold_time:>10,.0f} verdicts/s  ({1e6 * cold_time / n:.1f} µs/case: the evaluator's"
           f" memos and the row reader empty; {cold_time / plain_time:.2f}x the plain function)")
+    print(f"summary rows   : {n / summary_time:>10,.0f} rows/s      ({1e6 * summary_time / n:.1f} µs/case, no verdict"
+          f" built; {summary_time / plain_time:.2f}x the plain function; not what the targets are on)")
     print(f"ratio batch / plain: {ratio:.2f}x   (target: at most {TARGET_RATIO:g}x)")
     print(f"rate / target: {rate / TARGET_RATE:.2f}  (target: {TARGET_RATE:,} verdicts/s)")
     print(f"import + load all rule files: {load:.3f} s  (ratio to the 0.3 s target: {load / TARGET_IMPORT:.2f})")
