@@ -24,8 +24,8 @@ from strategies import cases, evaluation_dates, flatten
 
 from assistmed_rules import Case, Evaluator, InvalidCaseError, evaluate_many
 from assistmed_rules.batch import unflatten
-from assistmed_rules.messages import PerCase
 from assistmed_rules.facts import PATHS, RowReader, case_of, facts_of
+from assistmed_rules.messages import PerCase
 from assistmed_rules.plan import MEMO_LIMIT, Memo, RegimePlan
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from operator import itemgetter
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
