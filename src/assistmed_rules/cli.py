@@ -204,13 +204,14 @@ def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator
         chunk = list(islice(rows, 1_024))
         if not chunk:
             return
-        flat = [row for row in chunk if "__error__" not in row and any("." in key for key in row)]
+        is_flat = ["__error__" not in row and any("." in key for key in row) for row in chunk]
+        flat = [row for row, yes in zip(chunk, is_flat) if yes]
         read: Iterator[Any] = (iter_evaluate if full else iter_summaries)(flat, on, evaluator=evaluator, flat=True)
-        for i, row in enumerate(chunk, first):
+        for i, (row, row_is_flat) in enumerate(zip(chunk, is_flat), first):
             result: Any
             if "__error__" in row:
                 result = InvalidCaseError([{"field": "<row>", "message": row["__error__"], "input": None}], f"row {i}")
-            elif any("." in key for key in row):
+            elif row_is_flat:
                 result = next(read)
                 if not full:
                     result["row"] = i

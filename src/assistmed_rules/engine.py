@@ -332,12 +332,7 @@ class Evaluator:
 
     def _finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding:
         """The finding of ``rule`` for this case: all of it but its message is a function of the judgement."""
-        memo = self._memo["finding"]
-        key = (id(rule), judgement)
-        fixed = memo.get(key)
-        if fixed is None:
-            fixed = memo.put(key, self._finding_parts(rule, judgement))
-        template, parts = fixed
+        template, parts = self._parts(rule, judgement)
         if template is None:  # a message that shows no value of the case: one Finding for them all
             return parts  # type: ignore[no-any-return]
         values = dict(parts)
@@ -350,12 +345,7 @@ class Evaluator:
         The :class:`Finding` itself, or, when its message shows a number or a date of the case, a
         :class:`PerCase` with the message filled but for those values.
         """
-        memo = self._memo["finding"]
-        key = (id(rule), judgement)
-        fixed = memo.get(key)
-        if fixed is None:
-            fixed = memo.put(key, self._finding_parts(rule, judgement))
-        template, parts = fixed
+        template, parts = self._parts(rule, judgement)
         if template is None:
             return parts  # type: ignore[no-any-return]
         language = self.language
@@ -372,6 +362,15 @@ class Evaluator:
         if not slots:
             return build(Finding, {**parts, "message": "".join(pieces).format()})
         return PerCase("".join(pieces), itemgetter(*slots), len(slots) == 1, parts)
+
+    def _parts(self, rule: Rule, judgement: Judgement) -> tuple[Template | None, Any]:
+        """:meth:`_finding_parts`, from the evaluator's memo."""
+        memo = self._memo["finding"]
+        key = (id(rule), judgement)
+        fixed = memo.get(key)
+        if fixed is None:
+            fixed = memo.put(key, self._finding_parts(rule, judgement))
+        return fixed  # type: ignore[no-any-return]
 
     def _finding_parts(self, rule: Rule, judgement: Judgement) -> tuple[Template | None, Any]:
         """The message template and the fields of a finding, or (None, the Finding) if the message is fixed."""
