@@ -23,9 +23,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_backends import generate  # noqa: E402
+from bench_backends import generate
 
-from assistmed_rules import Evaluator, evaluate_many  # noqa: E402
+from assistmed_rules import Evaluator, evaluate_many
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_backends import generate  # noqa: E402
+from bench_backends import generate
 
-from assistmed_rules import Evaluator  # noqa: E402
+from assistmed_rules import Evaluator
 
 
 def rss_mib() -> float:

@@ -48,7 +48,8 @@ def cli_command() -> list[str]:
 
 def run_subprocess(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(cli_command() + args, cwd=cwd, input=stdin, capture_output=True, env=env, timeout=60)
+    return subprocess.run(cli_command() + args, cwd=cwd, input=stdin, capture_output=True, env=env, timeout=60,
+                          check=False)
 
 
 def statuses(verdict: dict) -> dict[str, str]:

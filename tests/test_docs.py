@@ -46,7 +46,7 @@ def test_every_rule_and_parameter_is_listed_with_its_source():
 def test_tutorial_examples_run():
     text = (DOCS / "tutorial.md").read_text(encoding="utf-8")
     namespace: dict = {}
-    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL):
         exec(compile(block, "docs/tutorial.md", "exec"), namespace)  # noqa: S102 - our own documentation
 
 

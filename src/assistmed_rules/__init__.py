@@ -25,15 +25,40 @@ from .models import (
 )
 from .nomenclature import Specialty
 from .rulebook import RuleBook, load_rules
-from .verdict import AidYear, Citation, Finding, ObligationStatus, Objective, Review, Verdict
+from .verdict import AidYear, Citation, Finding, Objective, ObligationStatus, Review, Verdict
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activity", "AssistmedError", "Assistant", "BackendUnavailableError", "Case", "Citation", "Contract",
-    "ContractOption", "CoordinatedPractice", "Doctor", "Evaluator", "Finding", "InvalidCaseError",
-    "NoRegimeError", "ObligationStatus", "Qualification", "RuleBook", "RuleFileError", "Sector", "Specialty",
-    "TariffOption", "Verdict", "Zone", "__version__", "evaluate", "evaluate_many", "load_rules", "review", "AidYear",
+    "Activity",
+    "AidYear",
+    "Assistant",
+    "AssistmedError",
+    "BackendUnavailableError",
+    "Case",
+    "Citation",
+    "Contract",
+    "ContractOption",
+    "CoordinatedPractice",
+    "Doctor",
+    "Evaluator",
+    "Finding",
+    "InvalidCaseError",
+    "NoRegimeError",
     "Objective",
+    "ObligationStatus",
+    "Qualification",
     "Review",
+    "RuleBook",
+    "RuleFileError",
+    "Sector",
+    "Specialty",
+    "TariffOption",
+    "Verdict",
+    "Zone",
+    "__version__",
+    "evaluate",
+    "evaluate_many",
+    "load_rules",
+    "review",
 ]

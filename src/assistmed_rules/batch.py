@@ -185,7 +185,8 @@ def evaluate_many(
     kind = _frame_kind(cases)
     if kind is not None:
         flat = True
-        cases = cases.to_dict("records") if kind == "pandas" else cases.to_dicts()
+        frame: Any = cases
+        cases = frame.to_dict("records") if kind == "pandas" else frame.to_dicts()
     with gc_paused(pause_gc):
         if processes is not None and processes > 1:
             results = _in_processes(list(cases), on, evaluator, flat, processes)

@@ -22,11 +22,11 @@ Each unknown result carries the inputs whose value would decide it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import types
 import typing
 from collections.abc import Callable, Mapping
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -41,7 +41,7 @@ from .models import Case, suggest
 #: Deepest nesting of all/any/not accepted in a condition.
 MAX_CONDITION_DEPTH = 32
 
-Tri = Union[bool, None]
+Tri = bool | None
 Missing = tuple[str, ...]
 Result = tuple[Tri, Missing]
 NO_MISSING: Missing = ()
@@ -129,7 +129,7 @@ class Scope:
 class Context:
     """What a compiled condition reads at evaluation time."""
 
-    __slots__ = ("case", "ref_date", "param", "table")
+    __slots__ = ("case", "param", "ref_date", "table")
 
     def __init__(
         self,
@@ -214,7 +214,7 @@ class _Compiler:
         extra = set(spec) - set(SUBJECTS) - set(COMPARISONS) - {"key"}
         if extra:
             accepted = ", ".join(("all", "any", "not") + SUBJECTS + COMPARISONS + ("key",))
-            bad = sorted(map(str, extra))[0]
+            bad = min(map(str, extra))
             raise ConditionError(f"{where}: unknown key {bad!r}{suggest(bad, list(accepted.split(', ')))}; accepted: {accepted}")
         if len(subjects) != 1:
             raise ConditionError(f"{where}: a comparison needs exactly one of field / sum / lookup; got {subjects or 'none'}")
@@ -486,11 +486,12 @@ def _numeric(op: str, subject: Any, right: Callable[[Context], tuple[float, floa
 
 
 def _scalar(op: str, subject: Any, right: Callable[[Context], tuple[Any, Missing]]) -> Fn:
+    left: Callable[[Context], tuple[Any, Missing]]
     if isinstance(subject, tuple):  # lookup: (table, key field)
         table, key_type = subject
         key_get = _getter(key_type)
 
-        def left(ctx: Context) -> tuple[Any, Missing]:
+        def left_entry(ctx: Context) -> tuple[Any, Missing]:
             key, missing = key_get(ctx)
             if key is None:
                 return None, missing
@@ -498,6 +499,7 @@ def _scalar(op: str, subject: Any, right: Callable[[Context], tuple[Any, Missing
             if entry is None:
                 return None, (f"{DATA_GAP}table {table}[{key}]",)
             return entry[0], NO_MISSING
+        left = left_entry
     else:
         left = _getter(subject)
 
@@ -519,12 +521,14 @@ def _scalar(op: str, subject: Any, right: Callable[[Context], tuple[Any, Missing
 
 
 def _membership(subject: Any, right: Callable[[Context], tuple[Any, bool, Missing]]) -> Fn:
+    left: Callable[[Context], tuple[Any, Missing]]
     if subject.kind == "number":
         num = _number_getter(subject)
 
-        def left(ctx: Context) -> tuple[Any, Missing]:
+        def left_number(ctx: Context) -> tuple[Any, Missing]:
             a, b, m = num(ctx)
             return (a, NO_MISSING) if a == b else (None, m)
+        left = left_number
     else:
         left = _getter(subject)
 

@@ -133,12 +133,12 @@ def render_regime(regime: Regime) -> str:
     out.append("")
     if regime.tables:
         out += ["## Tables", ""]
-        for t in regime.tables.values():
-            out += [f"### `{t.name}` (clé : `{t.key}`)", "", _md(t.description), "",
-                    f"- Source : {_cite(t.citations)}", f"- Certitude : {_certainty(t.certainty, t.note)}",
-                    f"- Données externes acceptées : {'oui' if t.external else 'non'}", "",
+        for table in regime.tables.values():
+            out += [f"### `{table.name}` (clé : `{table.key}`)", "", _md(table.description), "",
+                    f"- Source : {_cite(table.citations)}", f"- Certitude : {_certainty(table.certainty, table.note)}",
+                    f"- Données externes acceptées : {'oui' if table.external else 'non'}", "",
                     "| clé | valeur | liste complète | certitude |", "|---|---|---|---|"]
-            for key, entry in t.entries.items():
+            for key, entry in table.entries.items():
                 out.append(f"| `{key}` | {_md(_param_value(entry.value))} | {'oui' if entry.complete else 'non'} | "
                            f"{_certainty(entry.certainty, entry.note)} |")
             out.append("")
@@ -146,8 +146,8 @@ def render_regime(regime: Regime) -> str:
         aid = regime.aid
         out += ["## Aide", "", f"> {_md(aid.says)}", "", f"- Source : {_cite(aid.citations)}",
                 f"- Certitude : {_certainty(aid.certainty, aid.note)}",
-                f"- Modulation à partir de l'année {aid.modulation.from_year} : {_md(aid.modulation.says)} "
-                f"({_certainty(aid.modulation.certainty, aid.modulation.note)})",
+                (f"- Modulation à partir de l'année {aid.modulation.from_year} : {_md(aid.modulation.says)} "
+                 f"({_certainty(aid.modulation.certainty, aid.modulation.note)})"),
                 f"- Renouvellement : {_md(aid.renewal.says)} ({_cite(aid.renewal.citations)})"]
         if aid.advance is not None:
             out.append(f"- Avance : {_md(aid.advance.says)}, {delay_text(aid.advance.within)} après "
@@ -155,9 +155,9 @@ def render_regime(regime: Regime) -> str:
         out += ["", "| option | année | tranche → paramètre |", "|---|---|---|"]
         for option, by_year in aid.amounts.items():
             last = max(by_year)
-            for year, table in sorted(by_year.items()):
+            for year, by_band in sorted(by_year.items()):
                 label = f"{year} et suivantes" if year == last and year > 1 else str(year)
-                out.append(f"| {option} | {label} | " + ", ".join(f"{b} → `{p}`" for b, p in table.items()) + " |")
+                out.append(f"| {option} | {label} | " + ", ".join(f"{b} → `{p}`" for b, p in by_band.items()) + " |")
         out.append("")
     if regime.objectives is not None:
         obj = regime.objectives

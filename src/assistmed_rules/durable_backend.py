@@ -105,8 +105,8 @@ from pathlib import Path
 from typing import Any
 
 try:  # durable-rules 2.0.28: its C extension fails to import on Python 3.13 (undefined symbols)
-    import durable_rules_engine  # type: ignore[import-not-found]  # the C engine, called by _Ruleset
-    from durable import engine as _durable  # type: ignore[import-untyped]
+    import durable_rules_engine  # the C engine, called by _Ruleset (untyped: see [tool.mypy] in pyproject.toml)
+    from durable import engine as _durable
 except Exception as exc:  # pragma: no cover - depends on the platform
     raise ImportError(f"durable-rules cannot be imported: {exc}") from exc
 

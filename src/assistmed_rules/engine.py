@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -53,10 +53,10 @@ def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
 
 def coerce_date(value: date | str | None, name: str = "on") -> date | None:
     """Accept a date or an ISO string ``YYYY-MM-DD``."""
-    if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
         return value
-    if hasattr(value, "date"):  # a datetime
-        return value.date()  # type: ignore[union-attr]
     try:
         return date.fromisoformat(str(value))
     except ValueError:
@@ -245,9 +245,9 @@ class Evaluator:
     def _evaluate(self, facts: Facts, on_day: date | None, case: Case | None = None) -> Verdict:
         """The verdict of a case given by its facts (and its :class:`Case`, if the caller has it)."""
         judged = self._judge(facts, on_day, case)
-        if judged.__class__ is Verdict:
-            return judged  # type: ignore[return-value]
-        regime, view, signed, on_day, found, status, missing, missing_data, uncertain = judged  # type: ignore[misc]
+        if isinstance(judged, Verdict):
+            return judged
+        regime, view, signed, on_day, found, status, missing, missing_data, uncertain = judged
         language = self.language
         facts, info, signature, plan = view.facts, view.info, view.signature, view.plan
         findings = [f.fill(facts, language) if f.__class__ is PerCase else f for f in found]
@@ -313,9 +313,9 @@ class Evaluator:
         the findings' messages, the obligations, the aid years and the objectives are not built.
         """
         judged = self._judge(facts, on_day)
-        if judged.__class__ is Verdict:
-            return Summary.of(judged)  # type: ignore[arg-type]
-        regime, view, _, _, found, status, missing, missing_data, uncertain = judged  # type: ignore[misc]
+        if isinstance(judged, Verdict):
+            return Summary.of(judged)
+        regime, view, _, _, found, status, missing, missing_data, uncertain = judged
         failed = next((f.rule_id for f in found if f.outcome == "not_met"), None)
         total = aid_total(regime, view, self.language, self._memo["aid"]) if status == "eligible" else None
         return Summary(status, regime.id, failed, missing, missing_data, total, uncertain)

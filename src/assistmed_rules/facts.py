@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from functools import cache
 from itertools import repeat
@@ -42,7 +43,7 @@ _ALL = attrgetter(*PATHS)
 
 def facts_of(case: Case) -> Facts:
     """The facts of a validated case: the value of every field of :data:`PATHS`, in that order."""
-    return _ALL(case)  # type: ignore[no-any-return]
+    return _ALL(case)
 
 
 def case_of(facts: Facts) -> Case:
@@ -75,7 +76,7 @@ _MISS = object()
 
 def is_empty(raw: Any) -> bool:
     """Whether a cell is empty (None, "", NaN): an unknown fact, left out of the case."""
-    return raw is None or raw == "" or (isinstance(raw, float) and raw != raw)
+    return raw is None or raw == "" or (isinstance(raw, float) and math.isnan(raw))
 
 
 def _nested(items: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,7 +120,7 @@ class RowReader:
                         continue
                     memo_key: Any = raw
                 else:
-                    if raw == "" or (isinstance(raw, float) and raw != raw):  # empty: see is_empty
+                    if raw == "" or (isinstance(raw, float) and math.isnan(raw)):  # empty: see is_empty
                         continue
                     memo_key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys: keep their types apart
                 slot = slots.get(key)

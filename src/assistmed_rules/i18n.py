@@ -45,10 +45,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                             "delay not given by the sources, counted from {start}"),
     "no_regime.title": ("Régime applicable à la date de signature", "Regime governing the signature date"),
     "no_regime.before": (
-        "Aucun régime d'aide à l'emploi d'un assistant médical ne s'applique à un contrat signé le {signature} :"
-        " le dispositif commence avec « {title} » pour les contrats signés à partir du {start}.",
-        "No regime of the medical-assistant aid applies to a contract signed on {signature}: the aid starts with"
-        " “{title}” for the contracts signed from {start}."),
+        ("Aucun régime d'aide à l'emploi d'un assistant médical ne s'applique à un contrat signé le {signature} :"
+         " le dispositif commence avec « {title} » pour les contrats signés à partir du {start}."),
+        ("No regime of the medical-assistant aid applies to a contract signed on {signature}: the aid starts with"
+         " “{title}” for the contracts signed from {start}.")),
     "no_regime.none": ("Aucun régime chargé ne régit un contrat signé le {signature} (régimes chargés : {ids}).",
                        "No loaded regime governs a contract signed on {signature} (regimes loaded: {ids})."),
     "aid.band_unknown": ("Le montant dépend de la tranche de percentile, non renseignée.",

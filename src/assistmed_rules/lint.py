@@ -51,7 +51,9 @@ from .models import Case, suggest
 from .nomenclature import DEPARTEMENTS
 from .rulebook import (
     REQUIRED_PARAMETERS,
+    Obligation,
     Regime,
+    Rule,
     RuleBook,
     default_rules_dir,
     load_rule_file,
@@ -206,11 +208,12 @@ class _Linter:
         """Texts with no English version: English output falls back to the French there."""
         if not regime.en.get("title"):
             self.warn(name, "no-english", "regime: no 'en:' block (title, short_title); English output shows the French")
-        for item in (*regime.rules, *regime.obligations):
-            kind = "rule" if hasattr(item, "condition") else "obligation"
+        items: tuple[Rule | Obligation, ...] = (*regime.rules, *regime.obligations)
+        for item in items:
+            kind = "rule" if isinstance(item, Rule) else "obligation"
             if not item.en:
                 self.warn(name, "no-english", f"{kind} {item.id}: no 'en:' block; English output shows the French")
-            elif kind == "rule" and set(item.en["messages"]) != set(item.messages):
+            elif isinstance(item, Rule) and set(item.en["messages"]) != set(item.messages):
                 self.warn(name, "no-english", f"rule {item.id}: the English messages do not cover the same outcomes"
                           f" as the French ({', '.join(sorted(item.messages))})")
 

@@ -17,9 +17,10 @@ True
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, Callable, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 

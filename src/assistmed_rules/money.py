@@ -191,7 +191,7 @@ def compile_objectives(spec: ObjectivesSpec, aid: AidSchedule | None, scope: Sco
         _option(option, f"objectives.increases.{option}")
         unknown = set(inc.bands) - band_ids
         if unknown:
-            raise ConditionError(f"objectives.increases.{option}: {sorted(unknown)[0]!r} is not a band id")
+            raise ConditionError(f"objectives.increases.{option}: {min(unknown)!r} is not a band id")
         increases[option] = Increase(
             {b: None if v is None else Decimal(str(v)) for b, v in inc.bands.items()},
             cite(inc.citations, f"objectives.increases.{option}"), inc.certainty, inc.note,
@@ -239,7 +239,7 @@ def add_delay(day: date, delay: relativedelta) -> date:
     """
     if delay.hours or delay.minutes or delay.seconds or delay.microseconds or delay.leapdays or \
             delay.year is not None or delay.month is not None or delay.day is not None or delay.weekday is not None:
-        return day + delay  # type: ignore[no-any-return]  # not a delay a rule file can write
+        return day + delay  # not a delay a rule file can write
     months = delay.years * 12 + delay.months
     if months:
         year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
@@ -478,7 +478,7 @@ def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new
         "increase_percent": increase, "target_percentile": None, "start_count": None, "target_count": None,
         "within": None, "citations": list(inc.citations) if inc is not None else list(rule.citations),
         "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
-    }, (Decimal(100) + increase) / Decimal(100) if targeted else None
+    }, (Decimal(100) + increase) / Decimal(100) if targeted and increase is not None else None
 
 
 def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[str, int]) -> Review:
@@ -493,7 +493,7 @@ def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping
     objs = objectives(regime, view)
     unknown = set(achieved) - {o.indicator for o in objs}
     if unknown:
-        raise ValueError(f"achieved names {sorted(unknown)[0]!r}, not an objective of this case"
+        raise ValueError(f"achieved names {min(unknown)!r}, not an objective of this case"
                          f" (objectives: {', '.join(o.indicator for o in objs) or 'none'})")
     inds = []
     for o in objs:

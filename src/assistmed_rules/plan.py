@@ -200,7 +200,7 @@ class RegimePlan:
         """The facts followed by the derived facts: the class of each field compared with cuts."""
         if not self._classifiers:
             return facts
-        classes = []
+        classes: list[int | None] = []
         for index, cuts, memo in self._classifiers:
             value = facts[index]
             if value is None:

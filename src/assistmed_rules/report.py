@@ -76,18 +76,19 @@ def render_text(verdict: Verdict) -> str:
             lines.append("  " + t("report.total", amount=euros(total, lang)))
     if verdict.objectives:
         lines += ["", t("report.objectives")]
-        for o in verdict.objectives:
-            if o.kind == "reach_percentile":
-                what = t("report.reach", percentile=f"{o.target_percentile:g}", within=o.within)
-            elif o.increase_percent is None:
+        for obj in verdict.objectives:
+            if obj.kind == "reach_percentile":
+                what = t("report.reach", percentile=f"{obj.target_percentile:g}", within=obj.within)
+            elif obj.increase_percent is None:
                 what = t("report.increase_not_found")
-            elif o.increase_percent == 0:
+            elif obj.increase_percent == 0:
                 what = t("report.maintain")
             else:
-                what = f"+{o.increase_percent:g} %"
-            target = t("report.target", target=o.target_count, start=o.start_count) if o.target_count is not None else ""
-            flag = t("report.uncertain") if o.certainty == "uncertain" else ""
-            lines.append("  - " + t("report.objective", label=o.label, text=what, target=target, flag=flag))
+                what = f"+{obj.increase_percent:g} %"
+            target = "" if obj.target_count is None else t("report.target", target=obj.target_count,
+                                                            start=obj.start_count)
+            flag = t("report.uncertain") if obj.certainty == "uncertain" else ""
+            lines.append("  - " + t("report.objective", label=obj.label, text=what, target=target, flag=flag))
     if verdict.renewal:
         lines += ["", t("report.renewal", text=verdict.renewal)]
     if verdict.uncertain_rules:

@@ -13,6 +13,7 @@ rule file with its parameters, tables, compiled rules and obligations, ready to 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ class Template:
     parts: tuple[tuple[str, str], ...]  # ("text", s) | ("field", path) | ("param", name)
     #: The placeholders in order, compiled at load: (position of the field in the facts, None) or (None,
     #: parameter name).
-    placeholders: tuple[tuple[Any, str | None], ...] = ()
+    placeholders: tuple[tuple[Any, Any], ...] = ()
     #: The text as a format string: each placeholder a ``{}``, braces of the text doubled.
     fmt: str = ""
 
@@ -304,7 +305,7 @@ def load_rules(directory: str | Path | None = None, data_files: Sequence[str | P
             raise RuleFileError(regime.file, f"regime id {regime.id!r} is already used by {seen[regime.id]}")
         seen[regime.id] = regime.file
     regimes.sort(key=lambda r: r.new_contracts.start)
-    for before, after in zip(regimes, regimes[1:]):
+    for before, after in itertools.pairwise(regimes):
         if before.new_contracts.end is None or before.new_contracts.end >= after.new_contracts.start:
             raise RuleFileError(
                 after.file,
@@ -315,8 +316,8 @@ def load_rules(directory: str | Path | None = None, data_files: Sequence[str | P
     data_dir = root / "data"
     for path in rule_files(data_dir) if data_dir.is_dir() else []:
         load_table_data(book, path)
-    for path in data_files:
-        book.add_table_data(path)
+    for data_file in data_files:
+        book.add_table_data(data_file)
     return book
 
 
@@ -425,6 +426,7 @@ def _parameter(name: str, spec: ParameterSpec, cite: _Citer, file: str) -> Param
 
 
 def _table_entry(raw: Any, table: Table, cite: _Citer, where: str) -> TableEntry:
+    certainty: str
     if isinstance(raw, dict) and "value" in raw:
         spec = TableEntrySpec.model_validate(raw)
         citations = cite(spec.citations, where) or table.citations

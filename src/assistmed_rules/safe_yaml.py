@@ -22,7 +22,17 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 100
 
 
-class _Checks:
+_ALIAS = "aliases (*name) are not allowed in rule files: write the value out"
+_ANCHOR = "anchors (&name) are not allowed in rule files: write each value out"
+_NESTING = f"nesting deeper than {MAX_NESTING} levels is not allowed"
+
+
+def _refused(problem: str, mark: Any) -> yaml.MarkedYAMLError:
+    """The error for what a rule file may not hold, at ``mark`` (PyYAML's or libyaml's position)."""
+    return yaml.MarkedYAMLError("while reading the file", None, problem, mark)
+
+
+class _Checks(yaml.constructor.SafeConstructor):
     """Constructor checks shared by both loaders: no duplicate keys, dates that can be, named when not."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
@@ -61,31 +71,23 @@ class _StrictLoader(_Checks, yaml.SafeLoader):
         self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
-            raise yaml.MarkedYAMLError(
-                "while reading the file", None,
-                "aliases (*name) are not allowed in rule files: write the value out", event.start_mark,
-            )
+            raise _refused(_ALIAS, event.start_mark)
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
-            raise yaml.MarkedYAMLError(
-                "while reading the file", None,
-                "anchors (&name) are not allowed in rule files: write each value out", event.start_mark,
-            )
+            raise _refused(_ANCHOR, event.start_mark)
         if isinstance(event, CollectionStartEvent):
             self._depth += 1
             if self._depth > MAX_NESTING:
-                raise yaml.MarkedYAMLError(
-                    "while reading the file", None,
-                    f"nesting deeper than {MAX_NESTING} levels is not allowed", event.start_mark,
-                )
+                raise _refused(_NESTING, event.start_mark)
             try:
                 return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
         return super().compose_node(parent, index)
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+# (typeshed's stub of add_constructor does not accept a mixin's method: the checks run as a loader's)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)  # type: ignore[type-var]
 
 _CLoader: Any = getattr(yaml, "CSafeLoader", None)
 
@@ -95,36 +97,31 @@ def _check_events(text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_CLoader):
         if isinstance(event, AliasEvent):
-            raise yaml.MarkedYAMLError("while reading the file", None,
-                                       "aliases (*name) are not allowed in rule files: write the value out",
-                                       event.start_mark)
+            raise _refused(_ALIAS, event.start_mark)
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
-            raise yaml.MarkedYAMLError("while reading the file", None,
-                                       "anchors (&name) are not allowed in rule files: write each value out",
-                                       event.start_mark)
+            raise _refused(_ANCHOR, event.start_mark)
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_NESTING:
-                raise yaml.MarkedYAMLError("while reading the file", None,
-                                           f"nesting deeper than {MAX_NESTING} levels is not allowed",
-                                           event.start_mark)
+                raise _refused(_NESTING, event.start_mark)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
 
 if _CLoader is not None:
 
-    class _FastStrictLoader(_Checks, _CLoader):  # type: ignore[misc, valid-type]
+    class _FastStrictLoader(_Checks, _CLoader):  # type: ignore[misc]
         """libyaml's safe loader with the same constructor checks; anchors and nesting by _check_events."""
 
-    _FastStrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastStrictLoader.construct_yaml_timestamp)
+    _FastStrictLoader.add_constructor(  # type: ignore[type-var]
+        "tag:yaml.org,2002:timestamp", _FastStrictLoader.construct_yaml_timestamp)
 
 
 def _load(text: str) -> Any:
     if _CLoader is None:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=_StrictLoader)
     _check_events(text)
-    return yaml.load(text, Loader=_FastStrictLoader)  # noqa: S506 - a SafeLoader too
+    return yaml.load(text, Loader=_FastStrictLoader)
 
 
 def load_yaml_text(text: str, name: str) -> Any:

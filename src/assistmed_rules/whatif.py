@@ -157,7 +157,7 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     return sorted(found, key=lambda s: len(s.changes))
 
 
-def _evaluate(evaluator: Evaluator, data: dict[str, Any], changes: Mapping[str, Any], on: date | None) -> Any:
+def _evaluate(evaluator: Evaluator, data: dict[str, Any], changes: Mapping[str, Any], on: date | str | None) -> Any:
     try:
         return evaluator.evaluate(Case.model_validate(_apply(data, changes)), on)
     except ValidationError:
