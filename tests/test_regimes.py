@@ -15,7 +15,8 @@ import pytest
 from assistmed_rules import NoRegimeError, evaluate, load_rules
 from assistmed_rules.rulebook import default_rules_dir
 
-# A secteur 1 GP practising alone, in no coordinated structure, above the 30th percentile, asking for ½ ETP.
+# A secteur 1 GP practising alone, in no coordinated structure, médecin traitant of 850 patients (700 adults,
+# 150 children: above both the 640 adults of avenant 7 and the 775 of 2023 and 2024), asking for ½ ETP.
 SOLO_GP = {
     "doctor": {
         "sector": "secteur_1",
@@ -24,7 +25,7 @@ SOLO_GP = {
         "group_practice_commitment": False,
         "coordinated_practice": "aucune",
         "coordinated_practice_commitment": False,
-        "activity": {"percentile": 45},
+        "activity": {"mt_patients_adult": 700, "mt_patients_child": 150, "percentile": 45},
     },
     "assistant": {"qualification": "cqp"},
     "contract": {"option": "1/2"},
@@ -60,6 +61,7 @@ def test_solo_gp_eligible_in_2023_not_under_avenant_7():
 def test_solo_gp_without_stated_commitments_is_not_read_as_refusing_them():
     case = signed(SOLO_GP, "2022-10-02")
     del case["doctor"]["coordinated_practice_commitment"], case["doctor"]["group_practice_commitment"]
+    del case["doctor"]["activity"]["mt_patients_adult"]
     verdict = evaluate(case)
     assert verdict.status == "undetermined"
     assert {"doctor.coordinated_practice_commitment", "doctor.group_practice_commitment"} <= set(verdict.missing)
@@ -164,8 +166,31 @@ def test_2023_gp_threshold_counts_adults_and_children():
     case["doctor"]["activity"] = {"mt_patients_adult": 700, "mt_patients_child": 76}
     case["doctor"].update(new_installation=False, rqth=False, chronic_illness=False)
     assert evaluate(case).status == "eligible"  # 776 > 775
-    case["doctor"]["activity"] = {"mt_patients_adult": 700, "mt_patients_child": 75, "percentile": 29}
+    case["doctor"]["activity"] = {"mt_patients_adult": 700, "mt_patients_child": 75}
     assert evaluate(case).failed_rules == ["ra2023.activite"]  # 775 is not more than 775
+
+
+@pytest.mark.parametrize(("day", "rule"), [("2023-10-02", "ra2023.activite"), ("2024-09-01", "cm2024.activite")])
+@pytest.mark.parametrize(("adults", "children", "outcome"), [(700, 76, "met"), (700, 75, "not_met"),
+                                                             (775, 0, "not_met"), (776, None, "met")])
+def test_gp_activity_is_the_patient_count_whatever_the_percentile(day, rule, adults, children, outcome):
+    """A GP's activity is read from the patients médecin traitant (> 775, adults and children), in 2023 and
+    2024 as under avenant 7: a GP's percentile neither qualifies nor disqualifies."""
+    for percentile in (None, 5, 80):
+        case = signed(SOLO_GP, day)
+        case["doctor"]["activity"] = {"mt_patients_adult": adults, "mt_patients_child": children,
+                                      "percentile": percentile}
+        case["doctor"].update(new_installation=False, rqth=False, chronic_illness=False,
+                              mixed_salaried_activity=False)
+        assert evaluate(case).finding(rule).outcome == outcome, (percentile, evaluate(case).finding(rule).message)
+
+
+@pytest.mark.parametrize(("day", "rule"), [("2023-10-02", "ra2023.activite"), ("2024-09-01", "cm2024.activite")])
+@pytest.mark.parametrize(("percentile", "outcome"), [(31, "met"), (30.5, "met"), (30, "not_met"), (None, "unknown")])
+def test_other_specialties_need_a_file_active_above_the_30th_percentile(day, rule, percentile, outcome):
+    case = specialist("cardiologie", day, percentile=percentile)
+    case["doctor"].update(new_installation=False, rqth=False, chronic_illness=False, mixed_salaried_activity=False)
+    assert evaluate(case).finding(rule).outcome == outcome
 
 
 def test_adults_alone_above_the_threshold_decide_even_with_children_unknown():
