@@ -83,6 +83,7 @@ def generate_rows(n: int, seed: int = 1) -> list[dict[str, Any]]:
             "doctor.rqth": _maybe(rng, rng.random() < 0.01, 0.3),
             "doctor.chronic_illness": _maybe(rng, rng.random() < 0.03, 0.3),
             "doctor.activity.mt_patients_adult": _maybe(rng, rng.randrange(150, 2500)),
+            "doctor.activity.mt_patients_child": _maybe(rng, rng.choice([0, rng.randrange(1, 600)]), 0.3),
             "doctor.activity.file_active": _maybe(rng, rng.randrange(300, 5000), 0.2),
             "doctor.activity.percentile": _maybe(rng, round(rng.uniform(1, 99.9), 1), 0.1),
             "assistant.qualification": _maybe(rng, qualification),
@@ -104,6 +105,7 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
     day = date(2020, 1, 1)
     p = {name: regime.param(name, day) for name in regime.parameters}
     mg, threshold, pmin = p["specialites_medecine_generale"], p["seuil_patients_mt_adultes_mg"], p["percentile_minimum"]
+    children_threshold = p["seuil_patients_enfants_derogation_mg"]  # None: the criterion is not in the sources
     everywhere, pct_solo, avenant8 = p["options_partout"], p["percentile_temps_plein_zac_solo"], p["entree_en_vigueur_avenant_8"]
     groups = {k: e.value for k, e in regime.tables["groupe_specialite"].entries.items()}
     depts = {k: (e.value, e.complete) for k, e in regime.tables["departements_en_tension"].entries.items()}
@@ -124,7 +126,7 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
         spec, dept = row.get("doctor.specialty"), row.get("doctor.departement")
         practice, zone = row.get("doctor.coordinated_practice"), row.get("doctor.zone")
         doctors, percentile = row.get("doctor.group_practice_doctors"), row.get("doctor.activity.percentile")
-        adults = row.get("doctor.activity.mt_patients_adult")
+        adults, children = row.get("doctor.activity.mt_patients_adult"), row.get("doctor.activity.mt_patients_child")
         option = options.get(row.get("contract.option"))
         signed = date.fromisoformat(row["contract.signature_date"])
         group = groups.get(spec)
@@ -143,7 +145,9 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
             any3(all3(None if spec is None else spec in mg, None if adults is None else adults > threshold),
                  all3(None if spec is None else spec not in mg, None if percentile is None else percentile > pmin),
                  eq(row.get("doctor.new_installation"), True), eq(row.get("doctor.rqth"), True),
-                 eq(row.get("doctor.chronic_illness"), True)),
+                 eq(row.get("doctor.chronic_illness"), True),
+                 all3(None if spec is None else spec in mg, None if children is None else children > 0,
+                      None if children is None or children_threshold is None else children > children_threshold)),
             any3(None if option is None else option in everywhere,
                  all3(eq(option, "etp_1"), eq(zone, "zip")),
                  all3(eq(option, "etp_1"), eq(zone, "zac"), eq(doctors, 1),

@@ -19,7 +19,10 @@ RULE_IDS = {"a7.secteur", "a7.specialite", "a7.exercice_coordonne", "a7.exercice
 TRAINING_OBLIGATIONS = {"a7.formation.entree", "a7.formation.cqp", "a7.formation.fae"}
 URL = re.compile(r"^https?://\S+$")
 #: No derogation to the activity threshold (digest §2.6), all stated.
-NO_DEROGATION = {"doctor.new_installation": False, "doctor.rqth": False, "doctor.chronic_illness": False}
+# No derogation to the activity threshold applies: not newly installed, no RQTH or ALD, no patient under 16
+# (the derogation for GPs with many children has no known criterion: any child patient leaves it open).
+NO_DEROGATION = {"doctor.new_installation": False, "doctor.rqth": False, "doctor.chronic_illness": False,
+                 "doctor.activity.mt_patients_child": 0}
 
 
 def ids(obligations) -> list[str]:
@@ -164,6 +167,55 @@ def test_a_derogation_lets_a_gp_with_100_patients_meet_the_activity_rule(make_ca
 def test_gp_with_100_patients_and_no_derogation_is_not_eligible(make_case):
     verdict = evaluate(make_case({"doctor.activity": {"mt_patients_adult": 100, "percentile": 5}, **NO_DEROGATION}))
     assert verdict.failed_rules == ["a7.activite"]
+
+
+OTHER_DEROGATIONS_REFUSED = {"doctor.new_installation": False, "doctor.rqth": False, "doctor.chronic_illness": False}
+
+
+def test_gp_under_the_threshold_with_child_patients_is_undetermined_by_the_derogation_without_criterion(make_case):
+    """The derogation for GPs with « une forte patientèle d'enfants de moins de 16 ans » (../shared/seeds/002)
+    has no known criterion: the rule file leaves it empty, and the answer stays open, naming the gap."""
+    verdict = evaluate(make_case({"doctor.activity": {"mt_patients_adult": 500, "mt_patients_child": 300},
+                                  **OTHER_DEROGATIONS_REFUSED}))
+    assert verdict.finding("a7.activite").outcome == "unknown"
+    assert verdict.status == "undetermined"
+    assert verdict.missing == []
+    assert verdict.missing_data == ["param seuil_patients_enfants_derogation_mg"]
+    assert "a7.activite" in verdict.uncertain_rules
+
+
+def test_gp_under_the_threshold_with_child_patients_unknown_is_asked_for_them(make_case):
+    verdict = evaluate(make_case({"doctor.activity": {"mt_patients_adult": 500}, **OTHER_DEROGATIONS_REFUSED}))
+    assert verdict.status == "undetermined"
+    assert verdict.missing == ["doctor.activity.mt_patients_child"]
+
+
+def test_the_child_derogation_is_for_gps_only(make_case):
+    changes = {**RADIOLOGIST, "doctor.activity": {"percentile": 10, "mt_patients_child": 300},
+               **OTHER_DEROGATIONS_REFUSED}
+    assert evaluate(make_case(changes)).finding("a7.activite").outcome == "not_met"
+
+
+def test_the_child_derogation_applies_once_its_criterion_is_in_the_rule_file(tmp_path):
+    """Law as data: filling the parameter in a copy of the rule file decides the cases it left open."""
+    import shutil
+
+    from assistmed_rules import load_rules
+    from assistmed_rules.rulebook import default_rules_dir
+
+    shutil.copytree(default_rules_dir(), tmp_path / "rules")
+    path = tmp_path / "rules" / "avenant7-2019.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "  seuil_patients_enfants_derogation_mg:"
+    head, tail = text.split(marker)
+    path.write_text(head + marker + tail.replace("2019-09-01: null", "2019-09-01: 200", 1), encoding="utf-8")
+    rules = load_rules(tmp_path / "rules")
+    for children, outcome in ((300, "met"), (200, "not_met")):
+        case = {"doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+                           "activity": {"mt_patients_adult": 500, "mt_patients_child": children},
+                           "new_installation": False, "rqth": False, "chronic_illness": False},
+                "contract": {"signature_date": "2020-03-01", "option": "1/2"}}
+        assert evaluate(case, rules=rules).finding("a7.activite").outcome == outcome
 
 
 RADIOLOGIST = {"doctor.specialty": "radiologie", "doctor.departement": "48"}
@@ -388,7 +440,7 @@ def test_a_known_failure_is_not_eligible_whatever_else_is_unknown(case, failed):
 
 
 def test_rqth_left_out_is_not_read_as_false(make_case):
-    changes = {"doctor.activity": {"mt_patients_adult": 100, "percentile": 5},
+    changes = {"doctor.activity": {"mt_patients_adult": 100, "percentile": 5, "mt_patients_child": 0},
                "doctor.new_installation": False, "doctor.chronic_illness": False}
     verdict = evaluate(make_case(changes))
     assert verdict.finding("a7.activite").outcome == "unknown"
