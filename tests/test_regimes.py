@@ -140,7 +140,9 @@ def test_one_third_etp_closed_to_new_contracts_from_may_2023():
     maybe = evaluate(signed(SOLO_GP, "2023-05-01", option="1/3"))
     assert maybe.status == "undetermined"
     assert maybe.missing == ["contract.is_renewal", "contract.renews.option", "contract.renews.signature_date"]
-    assert evaluate(signed(SOLO_GP, "2024-06-22", option="1/3")).failed_rules == ["cm2024.option"]
+    assert evaluate(signed(SOLO_GP, "2024-06-22", option="1/3", is_renewal=False)).failed_rules == ["cm2024.option"]
+    # under the 2024 convention too, a 1/3 contract that might renew an avenant 7 one is not refused outright
+    assert evaluate(signed(SOLO_GP, "2024-06-22", option="1/3")).status == "undetermined"
 
 
 def test_avenant_7_one_third_contract_may_be_renewed_under_the_reglement_arbitral():
@@ -150,6 +152,25 @@ def test_avenant_7_one_third_contract_may_be_renewed_under_the_reglement_arbitra
     half = signed(SOLO_GP, "2024-03-01", option="1/3", is_renewal=True,
                   renews={"signature_date": "2019-10-01", "option": "1/2"})
     assert evaluate(half).failed_rules == ["ra2023.option"]
+
+
+def test_avenant_7_one_third_renewal_at_term_is_open_under_the_2024_convention():
+    """No avenant 7 contract reaches its five-year term before September 2024, so a renewal at term is signed
+    under the 2024 convention, whose sources neither keep nor withdraw the 1/3 renewal the 2023 text allowed:
+    undetermined, naming the empty parameter (not a refusal)."""
+    renewal = signed(SOLO_GP, "2024-09-01", option="1/3", is_renewal=True,
+                     renews={"signature_date": "2019-09-01", "option": "1/3"})
+    verdict = evaluate(renewal)
+    assert verdict.regime == "convention-2024"
+    assert verdict.status == "undetermined"
+    assert verdict.finding("cm2024.option").outcome == "unknown"
+    assert verdict.missing_data == ["param options_renouvelables_avenant_7"]
+    assert "cm2024.option" in verdict.uncertain_rules
+    for contract in ({"is_renewal": False},  # a new 1/3 contract: closed since May 2023
+                     {"renews": {"signature_date": "2019-09-01", "option": "1/2"}},  # not a 1/3 contract
+                     {"renews": {"signature_date": "2023-09-01", "option": "1/3"}}):  # not an avenant 7 one
+        case = signed(renewal, "2024-09-01", **contract)
+        assert evaluate(case).failed_rules == ["cm2024.option"], contract
 
 
 def test_full_time_anywhere_from_may_2023_but_only_in_zip_before():
