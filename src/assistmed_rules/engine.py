@@ -284,8 +284,7 @@ class Evaluator:
         eligible = status == "eligible"
         title, renewal = plan.texts.get("regime") or plan.texts.setdefault("regime", (
             pick(regime.title, regime.en, "title", language),
-            None if regime.aid is None else regime.aid.renewal_en
-            if language == "en" and regime.aid.renewal_en else regime.aid.renewal.says))
+            None if regime.aid is None else pick(regime.aid.renewal.says, regime.aid.en, "renewal", language)))
         return build(Verdict, {
             "status": status,
             "regime": regime.id,

@@ -9,7 +9,7 @@ percentile band, the targets and their rounding, and the modulation from the yea
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, compile_condition, parse_duration
-from .i18n import delay_text, text
+from .i18n import delay_text, pick, text
 from .plan import MEMO_LIMIT, Memo
 from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
 
@@ -66,7 +66,7 @@ class AidSchedule(CitedText):
     advance: AdvanceRule | None
     modulation: Modulation
     renewal: CitedText
-    renewal_en: str | None = None
+    en: dict[str, str] = field(default_factory=dict)  # "renewal": the English version, if given
 
     def band_of(self, percentile: float) -> Band | None:
         for band in self.bands:
@@ -87,7 +87,7 @@ class Indicator:
     label: str
     applies_if: Compiled | None
     count: tuple[str, ...]
-    label_en: str | None = None
+    en: dict[str, str] = field(default_factory=dict)  # "label": the English version, if given
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def compile_aid(spec: AidSpec, params: Mapping[str, Any], cite: Cite) -> AidSche
         modulation=Modulation(**_text(spec.modulation, cite, "aid.modulation"), from_year=spec.modulation.from_year,
                               formula=spec.modulation.formula),
         renewal=CitedText(**_text(spec.renewal, cite, "aid.renewal")),
-        renewal_en=None if spec.renewal.en is None else " ".join(spec.renewal.en.says.split()),
+        en={} if spec.renewal.en is None else {"renewal": " ".join(spec.renewal.en.says.split())},
     )
 
 
@@ -185,7 +185,7 @@ def compile_objectives(spec: ObjectivesSpec, aid: AidSchedule | None, scope: Sco
                 raise ConditionError(f"objectives.indicators.{ind.id}.count: {path!r} is not a numeric input field")
         applies = None if ind.applies_if is None else compile_condition(ind.applies_if, scope, f"objectives.indicators.{ind.id}.applies_if")
         indicators.append(Indicator(ind.id, ind.label, applies, tuple(ind.count),
-                                    None if ind.en is None else ind.en.label))
+                                    {} if ind.en is None else {"label": ind.en.label}))
     increases = {}
     for option, inc in spec.increases.items():
         _option(option, f"objectives.increases.{option}")
@@ -448,7 +448,7 @@ def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: Memo 
 def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new: bool, unknown_start: bool,
                      language: str) -> tuple[dict[str, Any], Decimal | None]:
     """An objective's fields but its counts, and what the start count is multiplied by (None: no target)."""
-    label = ind.label_en if language == "en" and ind.label_en else ind.label
+    label = pick(ind.label, ind.en, "label", language)
     new = rule.new_installation
     if is_new and new is not None:
         return {
