@@ -83,8 +83,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "report.source": ("Source : {cite}", "Source: {cite}"),
     "report.missing": ("Informations manquantes qui décideraient du verdict :",
                        "Missing information that would decide the verdict:"),
-    "report.missing_data": ("Données des règles manquantes (à fournir dans un fichier de données) :",
-                            "Rule data missing (to be supplied in a data file):"),
+    "report.missing_data": (
+        ("Données des règles manquantes (une table se complète par un fichier de données, un paramètre dans le"
+         " fichier de règles) :"),
+        "Rule data missing (a table is filled by a data file, a parameter in the rule file):"),
     "report.obligations": ("Obligations", "Obligations"),
     "report.conditional_obligations": ("Obligations conditionnelles (selon des informations non renseignées)",
                                        "Conditional obligations (depending on information not given)"),
