@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -140,7 +141,11 @@ def _read_rows(path: str) -> Iterator[dict[str, Any]]:
     with handle:
         try:
             if path.endswith(".csv"):
-                yield from csv.DictReader(handle)
+                reader = csv.DictReader(handle)
+                for row in reader:  # cells beyond the header's columns come under the key None
+                    yield row if None not in row else {
+                        "__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has"
+                                     " columns"}
                 return
             for number, line in enumerate(handle, 1):
                 if not line.strip():
@@ -232,6 +237,10 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
         raise InputFileError(f"{args.output}: the output must be a .csv or .jsonl file")
     if not (args.input.endswith(".csv") or args.input.endswith(".jsonl")):
         raise InputFileError(f"{args.input}: the input must be a .csv or .jsonl file")
+    if not os.path.isfile(args.input):  # checked before the output is opened (and emptied)
+        raise InputFileError(f"{args.input}: no such file")
+    if os.path.exists(args.output) and os.path.samefile(args.input, args.output):
+        raise InputFileError(f"{args.output}: the output would overwrite the input: write it to another file")
     evaluator = _evaluator(args)
     progress = _Progress(_count_lines(args.input), args.progress)
     counts: Counter[str] = Counter()

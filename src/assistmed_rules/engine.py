@@ -499,6 +499,8 @@ def _evaluator(rules: RuleBook | None, backend: str, language: str) -> Evaluator
     key = (id(book), backend, language)
     evaluator = _EVALUATORS.get(key)
     if evaluator is None or evaluator.rules is not book:
+        if len(_EVALUATORS) >= 16:  # rule books loaded again and again must not pile up
+            _EVALUATORS.clear()
         evaluator = _EVALUATORS[key] = Evaluator(book, backend, language)
     return evaluator
 

@@ -72,11 +72,17 @@ def _construct(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
 UNKNOWN: Facts = (None,) * len(PATHS)  # every field of the models defaults to None (tests/test_plan.py checks it)
 _INVALID = object()
 _MISS = object()
+_TEXT = {str}  # a column of texts only (as from a CSV file)
+
+
+#: The classes of pandas' missing values (``pandas.NA``, ``pandas.NaT``), told by name: pandas is optional.
+_MISSING_CLASSES = frozenset({"NAType", "NaTType"})
 
 
 def is_empty(raw: Any) -> bool:
-    """Whether a cell is empty (None, "", NaN): an unknown fact, left out of the case."""
-    return raw is None or raw == "" or (isinstance(raw, float) and math.isnan(raw))
+    """Whether a cell is empty (None, "", NaN, pandas' NA and NaT): an unknown fact, left out of the case."""
+    return raw is None or raw.__class__.__name__ in _MISSING_CLASSES or raw == "" or (
+        isinstance(raw, float) and math.isnan(raw))
 
 
 def _nested(items: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,7 +126,7 @@ class RowReader:
                         continue
                     memo_key: Any = raw
                 else:
-                    if raw == "" or (isinstance(raw, float) and math.isnan(raw)):  # empty: see is_empty
+                    if is_empty(raw):
                         continue
                     memo_key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys: keep their types apart
                 slot = slots.get(key)
@@ -181,6 +187,8 @@ class RowReader:
                     continue  # a linked field: read with its group below
                 distinct = set(column)
                 kinds = set(map(type, distinct)) - {type(None)}
+                if kinds and kinds != _TEXT:  # 1, 1.0 and True are equal: the set kept the first of them
+                    kinds = set(map(type, column)) - {type(None)}
                 if len(kinds) > 1:  # 1, 1.0 and True are equal keys: cell by cell, keyed with their types
                     values = [self._cell(key, memo, raw) for raw in column]
                     invalid = _INVALID in values
@@ -200,7 +208,7 @@ class RowReader:
                     continue
                 raws = list(zip(*(by_key.get(f) or repeat(None, len(rows)) for f in group)))
                 distinct = set(raws)
-                if any(len({type(t[p]) for t in distinct} - {type(None)}) > 1 for p in range(len(group))):
+                if any(len({type(t[p]) for t in raws} - {type(None)}) > 1 for p in range(len(group))):
                     got = [self._group(group, t) for t in raws]  # several types: keyed with their types
                     invalid = _INVALID in got
                 else:

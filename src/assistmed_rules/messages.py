@@ -43,7 +43,7 @@ def format_value(value: Any, language: str) -> str:
     if isinstance(value, Decimal):
         return euros(value, language)
     if isinstance(value, float):
-        return f"{value:g}"
+        return _float(value)
     if isinstance(value, relativedelta):
         return delay_text(value, language)
     if isinstance(value, frozenset):
@@ -51,8 +51,20 @@ def format_value(value: Any, language: str) -> str:
     return str(value)
 
 
+def _float(value: float) -> str:
+    """A number as written, without a trailing ``.0`` (``40``, ``30.5``, ``79.99996``; ``-0`` shows as ``0``).
+
+    Fifteen significant digits: the ``g`` format's six would show 79.99996 as 80, a message then saying that
+    80 % is below a minimum of 80 %.
+
+    >>> _float(40.0), _float(30.5), _float(79.99996), _float(-0.0), _float(0.1 + 0.2)
+    ('40', '30.5', '79.99996', '0', '0.3')
+    """
+    return f"{value + 0.0:.15g}"
+
+
 #: The types a message shows the same way in every language, and how (the others: see format_value).
-_PLAIN: dict[type, Any] = {int: str, str: str, float: "{:g}".format, date: date.isoformat}
+_PLAIN: dict[type, Any] = {int: str, str: str, float: _float, date: date.isoformat}
 
 
 def template_values(template: Template, view: CaseView) -> list[Any]:

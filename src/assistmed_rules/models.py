@@ -137,8 +137,10 @@ _specialty = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
 def _departement(value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(value, float) and value.is_integer():  # 75.0: a CSV column read as numbers with blanks
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError("expected a département code as a string, e.g. '75', '2A' or '974'")
+        raise ValueError("expected a département code as a string or a whole number, e.g. '75', '2A' or '974'")
     return normalise_departement(str(value))
 
 
@@ -169,6 +171,16 @@ LATEST_DATE = date(2100, 12, 31)
 
 #: A date of the case: dates outside [EARLIEST_DATE, LATEST_DATE] are refused (checked by pydantic-core).
 Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+
+_G = TypeVar("_G")
+
+
+def _unknown_group(value: Any) -> Any:
+    return {} if value is None else value
+
+
+#: A group of fields (the doctor, the activity, a prior contract...): given as null, every field in it is unknown.
+Group = Annotated[_G, BeforeValidator(_unknown_group)]
 
 
 class _Model(BaseModel):
@@ -227,7 +239,7 @@ class Doctor(_Model):
     rqth: bool | None = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
     chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
     mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
-    activity: Activity = Field(default_factory=Activity)
+    activity: Group[Activity] = Field(default_factory=Activity)
 
     @model_validator(mode="after")
     def _multi_site_msp_is_an_msp(self) -> Doctor:
@@ -300,10 +312,10 @@ class Contract(_Model):
         None, json_schema_extra=ACTIONABLE, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1')."
     )
     is_renewal: bool | None = Field(None, description="Whether this contract renews an earlier aid contract.")
-    renews: PriorContract = Field(
+    renews: Group[PriorContract] = Field(
         default_factory=PriorContract, description="The contract this one renews, if it is a renewal."
     )
-    first_assistant_contract: PriorContract = Field(
+    first_assistant_contract: Group[PriorContract] = Field(
         default_factory=PriorContract,
         description="For a second assistant (options etp_1_5, etp_2): the contract of the first assistant.",
     )
@@ -312,6 +324,6 @@ class Contract(_Model):
 class Case(_Model):
     """One doctor, one assistant, one contract: what the engine evaluates."""
 
-    doctor: Doctor = Field(default_factory=Doctor)
-    assistant: Assistant = Field(default_factory=Assistant)
-    contract: Contract = Field(default_factory=Contract)
+    doctor: Group[Doctor] = Field(default_factory=Doctor)
+    assistant: Group[Assistant] = Field(default_factory=Assistant)
+    contract: Group[Contract] = Field(default_factory=Contract)

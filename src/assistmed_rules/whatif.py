@@ -82,7 +82,8 @@ def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) ->
     specs = [rule.condition.spec] + ([rule.applies_if.spec] if rule.applies_if is not None else [])
     for spec in specs:
         for op, threshold, members in _thresholds(spec, path, regime, day):
-            others = sum((_get(case, m) or 0) for m in members if m != path)
+            others = sum((Decimal(str(_get(case, m) or 0)) for m in members if m != path), Decimal(0))
+            threshold = Decimal(str(threshold))  # an int, a float or a Decimal of the rule file, exactly
             step = 1 if ftype.integer else Decimal("0.1")
             target = {"gt": threshold + step, "ge": threshold, "lt": threshold - step, "le": threshold}.get(op, threshold)
             target = target - others
