@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assistmed_rules import Evaluator, InvalidCaseError, evaluate, evaluate_many, load_rules
+from assistmed_rules import Evaluator, InvalidCaseError, evaluate, evaluate_many, load_rules, review
 from assistmed_rules.batch import iter_summaries, unflatten
 from assistmed_rules.cli import main
 from assistmed_rules.rulebook import default_rules_dir
@@ -124,3 +124,17 @@ def test_a_csv_row_with_more_cells_than_columns_is_rejected_with_its_line(tmp_pa
     frame = pd.read_csv(out)
     assert list(frame["status"]) == ["invalid", "undetermined"]
     assert "line 2: 1 more cell(s) than the header has columns" in frame["error"][0]
+
+
+def test_an_evaluation_date_out_of_range_is_refused_with_the_range():
+    with pytest.raises(ValueError, match="from 1900-01-01 to 2100-12-31"):
+        evaluate({"contract": {"option": "1"}}, on="9999-01-01")
+
+
+def test_a_review_speaks_the_evaluator_s_language():
+    case = {"doctor": {"specialty": "cardiologie", "activity": {"percentile": 40, "file_active": 2000}},
+            "contract": {"signature_date": "2020-01-15", "option": "1/3"}}
+    english = Evaluator(language="en").review(case, contract_year=1, achieved={"file_active": 2000})
+    assert english.note.startswith("Year 1: the aid is not modulated")
+    assert review(case, 1, {"file_active": 2000}, language="en").note == english.note
+    assert review(case, 1, {"file_active": 2000}).note.startswith("Année 1 : aide non modulée")

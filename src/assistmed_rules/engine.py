@@ -28,7 +28,7 @@ from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, pick, text
 from .messages import PerCase, escape, format_value, render, show, template_values
-from .models import Case
+from .models import EARLIEST_DATE, LATEST_DATE, Case
 from .money import add_delay, aid_schedule, aid_total, objectives
 from .money import review as review_year
 from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan, shown_per_case
@@ -52,15 +52,21 @@ def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
 
 
 def coerce_date(value: date | str | None, name: str = "on") -> date | None:
-    """Accept a date or an ISO string ``YYYY-MM-DD``."""
+    """Accept a date or an ISO string ``YYYY-MM-DD``, from 1900-01-01 to 2100-12-31 (as the case's dates)."""
+    if value is None:
+        return None
     if isinstance(value, datetime):
-        return value.date()
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"{name}={value!r} is out of range: dates from {EARLIEST_DATE} to {LATEST_DATE} are accepted")
+    return day
 
 
 def _dedupe(items: Missing) -> list[str]:
@@ -327,7 +333,7 @@ class Evaluator:
             raise ValueError("a review needs the contract's signature date (contract.signature_date)")
         regime = self.rules.regime_for_signature(signature)
         view = CaseView(self._plan(regime), facts_of(case), signature, lambda: case)
-        return review_year(regime, view, contract_year, achieved)
+        return review_year(regime, view, contract_year, achieved, self.language)
 
     def _finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding:
         """The finding of ``rule`` for this case: all of it but its message is a function of the judgement."""
@@ -507,13 +513,14 @@ def _evaluator(rules: RuleBook | None, backend: str, language: str) -> Evaluator
 
 def review(
     case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int], *, rules: RuleBook | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Review:
     """Review contract year ``contract_year`` of a signed contract at its anniversary.
 
     ``achieved`` gives the patientèle reached, by objective indicator (``"patientele_mt"``, ``"file_active"``).
     The result says whether each objective is met and the aid due for that year under the regime's
     modulation rule; where the sources do not give the formula, ``aid_due`` is None and the review is
-    flagged uncertain.
+    flagged uncertain. ``language`` (``"fr"`` or ``"en"``) is the language of its notes.
 
     >>> r = review({"doctor": {"specialty": "cardiologie", "activity": {"percentile": 40, "file_active": 2000}},
     ...             "contract": {"signature_date": "2020-01-15", "option": "1/3"}},
@@ -521,8 +528,9 @@ def review(
     >>> r.objectives_met, r.max_amount, r.aid_due
     (True, Decimal('7000'), Decimal('7000'))
     """
-    evaluator = _DEFAULT.get() if rules is None else Evaluator(rules)
-    return evaluator.review(case, contract_year, achieved)
+    if rules is None and language == DEFAULT_LANGUAGE:
+        return _DEFAULT.get().review(case, contract_year, achieved)
+    return _evaluator(rules, "native", check_language(language)).review(case, contract_year, achieved)
 
 
 class _LazyDefault:

@@ -63,6 +63,17 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                             "Objective of band {band} NOT FOUND in the sources for this option."),
     "objective.rounding": ("Arrondi de la cible non précisé par les sources.",
                            "The rounding of the target is not given by the sources."),
+    "review.not_modulated": ("Année {year} : aide non modulée par l'atteinte des objectifs ({says}).",
+                             "Year {year}: the aid is not modulated by the attainment of the objectives ({says})."),
+    "review.unknown": ("Atteinte des objectifs inconnue (cible ou réalisé non connus).",
+                       "Attainment of the objectives unknown (target or achievement not known)."),
+    "review.prorata": ("Aide au prorata du taux d'atteinte le plus faible ({says}).",
+                       "Aid in proportion to the lowest attainment rate ({says})."),
+    "review.no_formula": ("Objectif non atteint : la formule de modulation n'est pas dans les sources ({says}).",
+                          "Objective not reached: the modulation formula is not in the sources ({says})."),
+    "review.estimate": (
+        "prorata_estimate : hypothèse d'un prorata du taux d'atteinte le plus faible, non tirée des textes.",
+        "prorata_estimate: assumes the aid in proportion to the lowest attainment rate, not taken from the texts."),
     "whatif.suggestion": ("Devient éligible avec : {changes} (règles {rules}).",
                           "Becomes eligible with: {changes} (rules {rules})."),
     # the text report

@@ -481,16 +481,17 @@ def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new
     }, (Decimal(100) + increase) / Decimal(100) if targeted and increase is not None else None
 
 
-def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[str, int]) -> Review:
+def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[str, int], language: str = "fr"
+           ) -> Review:
     """The review of contract year ``contract_year``: objectives met, and the aid due under the modulation rule."""
     schedule = regime.aid
     if schedule is None:
         raise ValueError(f"regime {regime.id!r} has no aid section")
-    years = aid_schedule(regime, view)
+    years = aid_schedule(regime, view, language)
     if not 1 <= contract_year <= len(years):
         raise ValueError(f"contract_year must be from 1 to {len(years)} for this contract; got {contract_year}")
     year = years[contract_year - 1]
-    objs = objectives(regime, view)
+    objs = objectives(regime, view, language)
     unknown = set(achieved) - {o.indicator for o in objs}
     if unknown:
         raise ValueError(f"achieved names {min(unknown)!r}, not an objective of this case"
@@ -508,29 +509,28 @@ def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping
     prorata = None
     if not year.modulated:
         due = year.amount
-        notes.append(f"Année {contract_year} : aide non modulée par l'atteinte des objectifs ({mod.says}).")
+        notes.append(text("review.not_modulated", language, year=contract_year, says=mod.says))
     elif all_met is True:
         due = year.amount
     elif all_met is None:
         due = None
-        notes.append("Atteinte des objectifs inconnue (cible ou réalisé non connus).")
+        notes.append(text("review.unknown", language))
     elif mod.formula == "all_or_nothing":
         due = Decimal(0)
     elif mod.formula == "prorata" and year.amount is not None and all(
             i.achieved is not None and i.target_count for i in inds):
         due = (year.amount * min(min(Decimal(i.achieved) / Decimal(i.target_count), Decimal(1))  # type: ignore[arg-type]
                                  for i in inds)).quantize(Decimal("1.00"))
-        notes.append("Aide au prorata du taux d'atteinte le plus faible (" + mod.says + ").")
+        notes.append(text("review.prorata", language, says=mod.says))
     else:
         due = None
         certainty = "uncertain"
-        notes.append("Objectif non atteint : la formule de modulation n'est pas dans les sources ("
-                     + (mod.note or mod.says) + ").")
+        notes.append(text("review.no_formula", language, says=mod.note or mod.says))
         rates = [min(Decimal(i.achieved) / Decimal(i.target_count), Decimal(1))
                  for i in inds if i.achieved is not None and i.target_count]
         if year.amount is not None and rates and len(rates) == len(inds):
             prorata = (year.amount * min(rates)).quantize(Decimal("1.00"))
-            notes.append("prorata_estimate : hypothèse d'un prorata du taux d'atteinte le plus faible, non tirée des textes.")
+            notes.append(text("review.estimate", language))
     if any(o.certainty == "uncertain" for o in objs) and year.modulated:
         certainty = "uncertain"
     return Review(

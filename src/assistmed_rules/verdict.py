@@ -149,7 +149,12 @@ class Transition(_Out):
 
 
 class Verdict(_Out):
-    """The answer for one case on one date."""
+    """The answer for one case on one date.
+
+    Verdicts are frozen, and an evaluator shares their parts between the cases that have them in common (a
+    finding, its citations, an obligation's status, an aid year): treat their lists as read-only, and copy
+    one (``list(...)``, ``model_copy(deep=True)``) before changing it.
+    """
 
     status: Status
     regime: str | None = Field(description="Id of the regime (rule file) that decided; None if no regime applies.")
