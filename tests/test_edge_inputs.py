@@ -40,6 +40,8 @@ def test_pandas_missing_values_are_unknown_facts_and_the_batch_goes_on():
     rows = [dict(ROW, **{"doctor.rqth": pd.NA})] * 20  # read one by one, then column by column
     for n in (1, 20):
         assert all(v.status == "undetermined" for v in evaluate_many(rows[:n], flat=True))
+    nested = evaluate({"contract": {"signature_date": "2020-03-01"}, "assistant": {"hire_date": pd.NaT}})
+    assert nested == evaluate({"contract": {"signature_date": "2020-03-01"}})
 
 
 def test_a_departement_read_as_a_number_with_blanks_in_its_column():

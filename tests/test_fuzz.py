@@ -60,6 +60,11 @@ def check(result: object) -> None:
 @settings(settings.get_profile(PROFILE))
 @given(case=any_case, on=st.one_of(st.none(), st.dates().map(str)))
 def test_evaluate_gives_a_verdict_or_a_validation_error(case, on):
+    if on is not None and not "1900-01-01" <= on <= "2100-12-31":  # the range of the case's dates
+        with pytest.raises((ValueError, InvalidCaseError)) as refused:
+            evaluate(case, on=on)
+        assert isinstance(refused.value, InvalidCaseError) or "out of range" in str(refused.value)
+        return
     try:
         result: object = evaluate(case, on=on)
     except InvalidCaseError as exc:

@@ -172,6 +172,15 @@ LATEST_DATE = date(2100, 12, 31)
 #: A date of the case: dates outside [EARLIEST_DATE, LATEST_DATE] are refused (checked by pydantic-core).
 Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
+
+def _unknown_date(value: Any) -> Any:
+    """pandas' missing date (``NaT``) and value (``NA``), told by class name (pandas is optional): unknown."""
+    return None if value.__class__.__name__ in ("NaTType", "NAType") else value
+
+
+#: A date of the case that may be unknown (None, or pandas' NaT).
+OptionalDay = Annotated[Day | None, BeforeValidator(_unknown_date)]
+
 _G = TypeVar("_G")
 
 
@@ -229,13 +238,13 @@ class Doctor(_Model):
     coordinated_practice_commitment: bool | None = Field(
         None, json_schema_extra=ACTIONABLE, description="Not yet in a coordinated practice, commits to join one."
     )
-    coordinated_practice_joined_on: Day | None = Field(None, description="Date the doctor joined a coordinated practice.")
-    group_practice_joined_on: Day | None = Field(None, description="Date the doctor joined a grouped practice.")
-    installation_date: Day | None = Field(None, description="Date of the doctor's installation in liberal practice.")
+    coordinated_practice_joined_on: OptionalDay = Field(None, description="Date the doctor joined a coordinated practice.")
+    group_practice_joined_on: OptionalDay = Field(None, description="Date the doctor joined a grouped practice.")
+    installation_date: OptionalDay = Field(None, description="Date of the doctor's installation in liberal practice.")
     new_installation: bool | None = Field(
         None, description="Nouvel installé as the CPAM recognises it for the aid (the texts read do not define it)."
     )
-    birth_date: Day | None = None
+    birth_date: OptionalDay = None
     rqth: bool | None = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
     chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
     mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
@@ -285,11 +294,11 @@ class Assistant(_Model):
     """The assistant médical hired (or to be hired)."""
 
     qualification: QualificationField = Field(None, description="At hiring: ide, deas, deap, cqp or aucune.")
-    hire_date: Day | None = None
-    training_enrolled_on: Day | None = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
-    qualified_on: Day | None = Field(None, description="Date the CQP or the FAE certificate was obtained.")
+    hire_date: OptionalDay = None
+    training_enrolled_on: OptionalDay = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
+    qualified_on: OptionalDay = Field(None, description="Date the CQP or the FAE certificate was obtained.")
     was_practice_secretary: bool | None = Field(None, description="Already employed as the practice's secretary.")
-    secretary_replaced_on: Day | None = Field(
+    secretary_replaced_on: OptionalDay = Field(
         None, description="Date the converted secretary post was refilled (or a télésecrétariat set up)."
     )
 
@@ -297,7 +306,7 @@ class Assistant(_Model):
 class PriorContract(_Model):
     """An earlier aid contract of the same doctor: the one renewed, or the first assistant's contract."""
 
-    signature_date: Day | None = None
+    signature_date: OptionalDay = None
     option: OptionField = Field(None, description="Option of that contract.")
     objectives_met: bool | None = Field(None, description="Whether its patientèle objectives were reached.")
 
@@ -305,7 +314,7 @@ class PriorContract(_Model):
 class Contract(_Model):
     """The aid contract between the doctor and the CPAM."""
 
-    signature_date: Day | None = Field(
+    signature_date: OptionalDay = Field(
         None, description="Date of signature; left out, the contract is taken as signed on the evaluation date."
     )
     option: OptionField = Field(
