@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .conditions import FIELDS
-from .models import LINKED_FIELDS, Case
+from .models import LINKED_FIELDS, PANDAS_MISSING, Case
 
 #: Every input field, by dotted path, in the order of the facts.
 PATHS: tuple[str, ...] = tuple(FIELDS)
@@ -75,13 +75,9 @@ _MISS = object()
 _TEXT = {str}  # a column of texts only (as from a CSV file)
 
 
-#: The classes of pandas' missing values (``pandas.NA``, ``pandas.NaT``), told by name: pandas is optional.
-_MISSING_CLASSES = frozenset({"NAType", "NaTType"})
-
-
 def is_empty(raw: Any) -> bool:
     """Whether a cell is empty (None, "", NaN, pandas' NA and NaT): an unknown fact, left out of the case."""
-    return raw is None or raw.__class__.__name__ in _MISSING_CLASSES or raw == "" or (
+    return raw is None or raw.__class__.__name__ in PANDAS_MISSING or raw == "" or (
         isinstance(raw, float) and math.isnan(raw))
 
 

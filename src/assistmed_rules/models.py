@@ -173,9 +173,13 @@ LATEST_DATE = date(2100, 12, 31)
 Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
+#: The classes of pandas' missing values (``pandas.NA``, ``pandas.NaT``), told by name: pandas is optional.
+PANDAS_MISSING = frozenset({"NAType", "NaTType"})
+
+
 def _unknown_date(value: Any) -> Any:
-    """pandas' missing date (``NaT``) and value (``NA``), told by class name (pandas is optional): unknown."""
-    return None if value.__class__.__name__ in ("NaTType", "NAType") else value
+    """pandas' missing date (``NaT``) or value (``NA``): unknown."""
+    return None if value.__class__.__name__ in PANDAS_MISSING else value
 
 
 #: A date of the case that may be unknown (None, or pandas' NaT).
