@@ -190,6 +190,14 @@ def test_gp_under_the_threshold_with_child_patients_unknown_is_asked_for_them(ma
     assert verdict.missing == ["doctor.activity.mt_patients_child"]
 
 
+def test_the_child_derogation_is_not_asked_for_above_the_adult_threshold(make_case):
+    """900 adult patients meet the threshold for a GP: the derogation could not decide, so its empty
+    criterion is not reported, whatever the specialty (unknown here) and the child patients."""
+    verdict = evaluate(make_case({"doctor.activity": {"mt_patients_adult": 900}}, drop=["doctor.specialty"]))
+    assert "param seuil_patients_enfants_derogation_mg" not in verdict.missing_data
+    assert "doctor.activity.mt_patients_child" not in verdict.missing
+
+
 def test_the_child_derogation_is_for_gps_only(make_case):
     changes = {**RADIOLOGIST, "doctor.activity": {"percentile": 10, "mt_patients_child": 300},
                **OTHER_DEROGATIONS_REFUSED}
