@@ -85,7 +85,11 @@ def test_memos_are_bounded():
     for plan in evaluator._plans.values():
         assert len(plan.decisions) <= plan.decisions_limit
         assert all(len(memo) <= MEMO_LIMIT for memo in plan._obligations.values())
-        assert all(len(memo) <= MEMO_LIMIT for _, _, memo in plan._findings.values())
+        assert all(len(memo) <= plan.findings_limit for _, _, memo in plan._findings.values())
+    assert all(len(memo) <= MEMO_LIMIT for memo in evaluator._memo.values())
+    assert len(evaluator._statuses) <= evaluator._statuses.limit
+    assert len(evaluator._signatures) <= evaluator._signatures.limit
+    assert len(evaluator._signatures.kept) == len(evaluator._signatures)
 
 
 def test_cases_share_a_finding_but_for_the_numbers_its_message_shows():
@@ -280,6 +284,47 @@ def test_a_plan_only_derives_classes_for_compared_numbers_and_dates():
 
     for regime in load_rules().regimes:
         plan = RegimePlan(regime)
-        for index, cuts, _ in plan._classifiers:
+        for index, classes in plan._classifiers:
+            cuts = classes.cuts
             kind = type(next(iter(cuts))) if cuts else None
             assert kind is None or kind in (int, float, date) or hasattr(kind, "as_tuple"), (regime.id, PATHS[index])
+
+
+@pytest.mark.parametrize("on", [None, "2023-06-01", "2026-01-15"])
+@pytest.mark.parametrize("limits", ["default", "small"])
+def test_a_batch_judged_column_by_column_equals_each_case_judged_alone(monkeypatch, on, limits):
+    """``Evaluator._judge_many`` (the batch path) gives each case the verdict it gets alone, memoisation off.
+
+    The rows cover every regime, rows without a signature date and rows signed before any regime. The batch
+    is evaluated twice: the second time, most rows are judged column by column from the memos (checked).
+    With small memos, they are emptied in the middle of a chunk.
+    """
+    if limits == "small":
+        monkeypatch.setattr(RegimePlan, "findings_limit", 400)
+        monkeypatch.setattr(RegimePlan, "decisions_limit", 1_000)
+        monkeypatch.setattr(RegimePlan, "dates_limit", 400)
+    rows = generate_rows(600, seed=21) + [flatten(case) for case in generate(1_400, seed=22)]
+    rng = random.Random(4)
+    for row in rng.sample(rows, 40):
+        row.pop("contract.signature_date", None)
+    for row in rng.sample(rows, 20):
+        row["contract.signature_date"] = "2018-05-01"
+    evaluator = Evaluator()
+    if limits == "small":
+        evaluator._signatures.limit, evaluator._statuses.limit, evaluator._dated.limit = 40, 10, 800
+        for memo in evaluator._memo.values():
+            memo.limit = 250
+    evaluate_many(rows, on=on, flat=True, evaluator=evaluator)
+    alone = []
+    judge = evaluator._judge
+    monkeypatch.setattr(evaluator, "_judge", lambda *args: alone.append(1) or judge(*args))
+    got = evaluate_many(rows, on=on, flat=True, evaluator=evaluator)
+    dated = [row for row in rows if row.get("contract.signature_date") not in (None, "2018-05-01")]
+    in_columns = len(rows) - len(alone)  # the rows without a regime are judged alone
+    assert in_columns > (100 if limits == "small" else 0.9 * len(dated))
+    reference = _reference()
+    for i, (row, result) in enumerate(zip(rows, got)):
+        expected = reference.evaluate(unflatten(row), on)
+        assert result.model_dump() == expected.model_dump(), i
+    assert len(evaluator._statuses) <= evaluator._statuses.limit
+    assert len(evaluator._signatures) <= evaluator._signatures.limit

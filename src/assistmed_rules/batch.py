@@ -112,17 +112,18 @@ def _iterate(cases: Iterable[Case | Mapping[str, Any]], on: date | str | None, e
         chunk = list(islice(rows, _CHUNK))
         if not chunk:
             return
-        if flat:
-            facts = _READER.read_many([row for row in chunk if isinstance(row, Mapping)])[::-1]
+        if flat:  # read column by column, then judged column by column
+            facts = _READER.read_many([row for row in chunk if isinstance(row, Mapping)])
+            judged = ev._judge_many([f for f in facts if f is not None], on_day)[::-1]
+            facts.reverse()
         for case in chunk:
             try:
                 if flat and isinstance(case, Mapping):
-                    read = facts.pop()
-                    if read is not None:
+                    if facts.pop() is not None:
                         if summaries:
-                            yield summarise(ev._summary(read, on_day), i)
+                            yield summarise(ev._summary_of(judged.pop()), i)
                         else:
-                            yield ev._evaluate(read, on_day).with_origin((ev, partial(unflatten, case), on))
+                            yield ev._verdict(judged.pop()).with_origin((ev, partial(unflatten, case), on))
                         continue
                     case = unflatten(case)
                 verdict = ev.evaluate(case, on)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -31,7 +33,7 @@ from .messages import PerCase, escape, format_value, render, show, template_valu
 from .models import EARLIEST_DATE, LATEST_DATE, Case
 from .money import add_delay, aid_schedule, aid_total, objectives
 from .money import review as review_year
-from .plan import MEMO_LIMIT, CaseView, Memo, RegimePlan, shown_per_case
+from .plan import MEMO_LIMIT, CaseView, DateInfo, Lookup, Memo, RegimePlan, Signatures, shown_per_case
 from .rulebook import Obligation, Regime, Rule, RuleBook, Template, default_rulebook
 from .verdict import Citation, Finding, ObligationStatus, Review, Verdict, build
 
@@ -98,6 +100,7 @@ class Summary(NamedTuple):
 
 
 _SIGNATURE = INDEX["contract.signature_date"]
+_NONE = type(None)
 _UNSEEN = object()
 
 #: What a backend returns for one rule: (applies, its missing inputs, condition, its missing inputs).
@@ -162,6 +165,9 @@ class Evaluator:
         self._memo: dict[str, Any] = {}
         self._plans: dict[str, RegimePlan] = {}
         self._regimes = Memo(MEMO_LIMIT)
+        self._dated = Lookup(self._date_facts, MEMO_LIMIT)
+        self._signatures = Signatures(8 * MEMO_LIMIT)
+        self._statuses = Memo(8 * MEMO_LIMIT)
         self._version: int | None = None
         self._refresh()
 
@@ -169,10 +175,13 @@ class Evaluator:
         """Forget what was worked out from the rules when their tables changed (``RuleBook.add_table_data``)."""
         version = len(self.rules.data_files)
         if version != self._version:
-            self._memo = {"finding": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
+            self._memo = {"finding": Memo(MEMO_LIMIT), "shared": Memo(MEMO_LIMIT), "aid": Memo(MEMO_LIMIT),
                           "objectives": Memo(MEMO_LIMIT)}
             self._plans = {}
             self._regimes = Memo(MEMO_LIMIT)
+            self._dated = Lookup(self._date_facts, MEMO_LIMIT)
+            self._signatures = Signatures(8 * MEMO_LIMIT)
+            self._statuses = Memo(8 * MEMO_LIMIT)
             self._version = version
 
     def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
@@ -218,17 +227,23 @@ class Evaluator:
         if self._memoise:  # a finding is a function of what its rule reads: see plan.RegimePlan._finding_getter
             ext, epoch = view.ext, info.epoch
             found = [memo.get((epoch, key_of(ext))) for _, key_of, memo in info.findings]
-            if None in found:
+            if len(found) != len(list(filter(None, found))):  # not `None in found`: it would call Finding.__eq__
                 for n, finding in enumerate(found):
                     if finding is None:
                         rule, key_of, memo = info.findings[n]
                         judgement = (view.decide(rule.applies_if) if rule.applies_if is not None else ALWAYS) \
                             + view.decide(rule.condition)
-                        found[n] = memo.put((epoch, key_of(ext)), self._shared_finding(rule, judgement, view))
+                        found[n] = memo.put((epoch, key_of(ext)), self._shared(rule, judgement, view))
         else:
             rules = info.rules
             judgements = self.backend.judge(regime, rules, view.context())
             found = [self._finding(rule, judgement, view) for rule, judgement in zip(rules, judgements)]
+        status, missing, missing_data, uncertain = self._status(found)
+        return regime, view, signed, on_day, found, status, missing, missing_data, uncertain
+
+    @staticmethod
+    def _status(found: list[Any]) -> tuple[str, list[str], list[str], list[str]]:
+        """The status, missing inputs, missing rule data and uncertain rules of a case with these findings."""
         outcomes = [f.outcome for f in found]
         if "not_met" in outcomes:
             status, deciding = "not_eligible", "not_met"
@@ -246,11 +261,76 @@ class Evaluator:
                     missing.append(m)
         uncertain = [f.rule_id for f in found
                      if f.certainty == "uncertain" and f.outcome == deciding and f.applicable is not False]
-        return regime, view, signed, on_day, found, status, missing, missing_data, uncertain
+        return status, missing, missing_data, uncertain
+
+    def _judge_many(self, many: Sequence[Facts], on_day: date | None) -> list[Verdict | Judged]:
+        """``[self._judge(facts, on_day) for facts in many]``, faster on many cases: column by column.
+
+        The cases whose findings are all in the memos, grouped by regime and rules in force, have their
+        derived facts and finding keys worked out a column at a time; their status, missing inputs and
+        uncertain rules come from a memo keyed by what their findings say. Any other case (a finding not
+        yet in its memo, no signature date, no regime, a backend without memos) goes through :meth:`_judge`.
+        """
+        if self._version != len(self.rules.data_files):
+            self._refresh()
+        if not self._memoise or len(many) < 16:
+            return [self._judge(facts, on_day) for facts in many]
+        out: list[Verdict | Judged | None] = [None] * len(many)
+        dated = list(map(self._dated.__getitem__, [facts[_SIGNATURE] for facts in many]))
+        groups: dict[tuple[int, int], list[int]] = {}
+        for n, got in enumerate(dated):
+            if got is None:  # no signature date, or no regime for it
+                out[n] = self._judge(many[n], on_day)
+            else:
+                groups.setdefault(got[3], []).append(n)
+        signatures = self._signatures
+        statuses = self._statuses
+        for members in groups.values():
+            regime, plan, info, _ = dated[members[0]]
+            rows = [many[n] for n in members]
+            columns: list[Any] = list(zip(*rows))
+            columns += plan.derived_columns(columns)
+            epochs = [dated[n][2].epoch for n in members]
+            found_columns = []
+            for rule, _, memo in info.findings:
+                slots = plan.finding_slots[id(rule)]
+                keys = (zip(epochs, columns[slots[0]]) if len(slots) == 1 else
+                        zip(epochs, zip(*[columns[slot] for slot in slots])) if slots else zip(epochs, repeat(())))
+                found_columns.append(list(map(memo.get, keys)))
+            for n, facts, ext, found in zip(members, rows, zip(*columns), zip(*found_columns)):
+                try:
+                    key = tuple(map(signatures.__getitem__, map(id, found)))
+                except KeyError:
+                    if _NONE in map(type, found):  # a finding not in its memo yet
+                        out[n] = self._judge(facts, on_day)
+                        continue
+                    key = tuple(map(signatures.of, found))
+                shared = statuses.get(key)
+                if shared is None:
+                    shared = statuses.put(key, self._status(list(found)))
+                status, missing, missing_data, uncertain = shared
+                _, _, info, _ = dated[n]
+                signed = facts[_SIGNATURE]
+                view = CaseView.of(plan, facts, ext, signed, info, partial(case_of, facts))
+                out[n] = (regime, view, signed, on_day or signed, list(found), status, list(missing),
+                          list(missing_data), list(uncertain))
+        return out  # type: ignore[return-value]
+
+    def _date_facts(self, signature: date | None) -> tuple[Regime, RegimePlan, DateInfo, tuple[int, int]] | None:
+        """The regime, plan and date facts of a contract signed on ``signature``, and its group in a batch."""
+        regime = None if signature is None else self._regime(signature)
+        if regime is None:
+            return None
+        plan = self._plan(regime)
+        info = plan.on_date(signature)  # type: ignore[arg-type]
+        return regime, plan, info, (id(plan), info.rule_set)
 
     def _evaluate(self, facts: Facts, on_day: date | None, case: Case | None = None) -> Verdict:
         """The verdict of a case given by its facts (and its :class:`Case`, if the caller has it)."""
-        judged = self._judge(facts, on_day, case)
+        return self._verdict(self._judge(facts, on_day, case))
+
+    def _verdict(self, judged: Verdict | Judged) -> Verdict:
+        """The verdict of a judged case (see :meth:`_judge`)."""
         if isinstance(judged, Verdict):
             return judged
         regime, view, signed, on_day, found, status, missing, missing_data, uncertain = judged
@@ -317,7 +397,10 @@ class Evaluator:
         The same as :meth:`Summary.of` the verdict (``tests/test_batch.py`` checks it on generated cases);
         the findings' messages, the obligations, the aid years and the objectives are not built.
         """
-        judged = self._judge(facts, on_day)
+        return self._summary_of(self._judge(facts, on_day))
+
+    def _summary_of(self, judged: Verdict | Judged) -> Summary:
+        """The summary of a judged case (see :meth:`_judge`)."""
         if isinstance(judged, Verdict):
             return Summary.of(judged)
         regime, view, _, _, found, status, missing, missing_data, uncertain = judged
@@ -343,6 +426,16 @@ class Evaluator:
         values = dict(parts)
         values["message"] = render(template, template_values(template, view), self.language)
         return build(Finding, values)
+
+    def _shared(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding | PerCase:
+        """:meth:`_shared_finding`, from the evaluator's memo: cases whose findings differ in their memo's key
+        (:meth:`RegimePlan._finding_getter`) may still share one (the same judgement and values shown)."""
+        key = (id(rule), view.info.epoch, judgement, view.plan.shown[id(rule)](view.facts))
+        memo = self._memo["shared"]
+        shared = memo.get(key)
+        if shared is None:
+            shared = memo.put(key, self._shared_finding(rule, judgement, view))
+        return shared  # type: ignore[no-any-return]
 
     def _shared_finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding | PerCase:
         """What cases with this judgement and the same values of few kinds share (see ``_finding_getter``).

@@ -64,15 +64,59 @@ class Memo(dict[Any, Any]):
         return value
 
 
+class Lookup(dict[Any, Any]):
+    """A dict that works out a missing key's value with ``compute`` (called with the key), at most ``limit``
+    of them (emptied when full); ``lookup.__getitem__`` maps a whole column in C."""
+
+    __slots__ = ("compute", "limit")
+
+    def __init__(self, compute: Callable[[Any], Any], limit: int) -> None:
+        super().__init__()
+        self.compute, self.limit = compute, limit
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.compute(key)
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+class Signatures(dict[int, Any]):
+    """What the status of a case reads of each of its findings (rule, outcome, missing inputs, certainty,
+    applicability), by the finding's id: the findings are kept with it, so an id is not reused while its
+    entry is there. At most ``limit`` entries (emptied when full)."""
+
+    __slots__ = ("kept", "limit")
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.kept: list[Any] = []
+        self.limit = limit
+
+    def of(self, finding: Any) -> tuple[Any, ...]:
+        signature = self.get(id(finding))
+        if signature is None:
+            if len(self) >= self.limit:
+                self.clear()
+                self.kept.clear()
+            signature = self[id(finding)] = (finding.rule_id, finding.outcome, tuple(finding.missing),
+                                             finding.certainty, finding.applicable)
+            self.kept.append(finding)
+        return signature
+
+
 class DateInfo:
     """What depends only on the contract's date: the epoch, the rules and obligations in force."""
 
-    __slots__ = ("epoch", "findings", "obligations", "params", "rules", "texts")
+    __slots__ = ("epoch", "findings", "obligations", "params", "rule_set", "rules", "texts")
 
     def __init__(self, epoch: int, rules: tuple[Any, ...], obligations: tuple[Any, ...],
-                 findings: list[tuple[Any, Callable[[Facts], Any], Memo]] | None = None) -> None:
+                 findings: list[tuple[Any, Callable[[Facts], Any], Memo]] | None = None, rule_set: int = 0) -> None:
         self.epoch = epoch
         self.rules = rules
+        #: A number naming the rules in force (the same for the dates with the same rules).
+        self.rule_set = rule_set
         #: Per rule in force: the rule, the key of its finding and the memo of its findings.
         self.findings = findings or []
         self.obligations = obligations
@@ -99,25 +143,61 @@ def _nothing(ext: Facts) -> tuple[()]:
     return ()
 
 
+class Classes(dict[Any, Any]):
+    """The class of each value of a field among sorted ``cuts`` (see :meth:`RegimePlan.extend`), worked out
+    when first asked for (``classes[value]``) and remembered, at most ``limit`` of them. Unknown (None) is
+    its own class, None.
+
+    >>> classes = Classes((500, 1000), 16)
+    >>> [classes[v] for v in (None, 100, 500, 900, 1000, 1200)]
+    [None, 0, 1, 2, 3, 4]
+    """
+
+    __slots__ = ("cuts", "limit")
+
+    def __init__(self, cuts: tuple[Any, ...], limit: int) -> None:
+        super().__init__({None: None})
+        self.cuts, self.limit = cuts, limit
+
+    def __missing__(self, value: Any) -> int:
+        cuts = self.cuts
+        i = bisect.bisect_left(cuts, value)
+        cls = 2 * i + (i < len(cuts) and cuts[i] == value)  # below the i-th cut, or equal to it
+        if len(self) >= self.limit:
+            self.clear()
+            self[None] = None
+        self[value] = cls
+        return cls
+
+
 class RegimePlan:
     """The keys, classes and per-date facts of one regime (see the module's docstring)."""
 
     #: Most entries of each memo.
     decisions_limit = 16_384
+    #: Most keys of each rule's memo of findings (many keys share a finding: see ``Evaluator._shared``).
+    findings_limit = 8_192
     dates_limit = 4_096
 
     def __init__(self, regime: Any) -> None:
         self.regime = regime
         self.params = tuple(regime.parameters.values())
         self._derived: dict[tuple[str, tuple[Any, ...]], int] = {}
-        self._classifiers: list[tuple[int, tuple[Any, ...], dict[Any, Any]]] = []
+        #: Per derived fact, in order: the position of the field it classes, and the memo of its classes.
+        self._classifiers: list[tuple[int, Classes]] = []
         #: Per condition (by id): what it reads of a case's extended facts (see :meth:`extend`).
         self.keys: dict[int, Callable[[Facts], Any]] = {}
         for compiled in self._conditions():
             self.keys[id(compiled)] = self._key_getter(compiled)
         #: Per rule: what its finding reads (its conditions' keys and the fields its messages show), and
         #: the memo of its findings (an engine keeps one plan per regime: the findings are its own).
-        self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(MEMO_LIMIT)) for rule in regime.rules}
+        self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(self.findings_limit))
+                          for rule in regime.rules}
+        #: Per rule (by id): the slots of the extended facts its finding reads (what its getter reads).
+        self.finding_slots = {id(rule): self._finding_slots(rule) for rule in regime.rules}
+        #: Per rule (by id): the fields of few values its messages show (a finding is a function of them, of
+        #: its judgement and of the parameters' epoch: cases that read other values share it).
+        self.shown = {id(rule): self._shown_getter(rule) for rule in regime.rules}
         #: Per obligation (by id): the memo of its statuses (kept by the engine, see ``Evaluator._obligations_on``).
         self._obligations = {id(ob): Memo(MEMO_LIMIT) for ob in regime.obligations}
         #: Texts of the verdicts that depend on the regime only (kept by the engine).
@@ -125,6 +205,7 @@ class RegimePlan:
         self.decisions = Memo(self.decisions_limit)
         self._dates = Memo(self.dates_limit)
         self._epochs: dict[tuple[int, ...], int] = {}
+        self._rule_sets: dict[tuple[int, ...], int] = {}
 
     def _conditions(self) -> Iterable[Compiled]:
         regime = self.regime
@@ -168,7 +249,7 @@ class RegimePlan:
             slot = self._derived.get((path, values))
             if slot is None:
                 slot = self._derived[(path, values)] = len(PATHS) + len(self._classifiers)
-                self._classifiers.append((INDEX[path], values, {}))
+                self._classifiers.append((INDEX[path], Classes(values, self.decisions_limit)))
             slots.append(slot)
         return slots
 
@@ -183,10 +264,22 @@ class RegimePlan:
         nearly every case's finding its own. The memo then holds the finding's fields with the message left
         to fill with those values (see :func:`shown_per_case`).
         """
+        slots = self._finding_slots(rule)
+        return itemgetter(*slots) if slots else _nothing
+
+    def _finding_slots(self, rule: Any) -> tuple[int, ...]:
         slots = {slot for c in (rule.applies_if, rule.condition) if c is not None for slot in self._key_slots(c)}
+        return tuple(sorted(slots.union(self._shown_slots(rule))))
+
+    @staticmethod
+    def _shown_slots(rule: Any) -> set[int]:
+        """The fields of few values (not numbers or dates) the rule's messages show."""
         templates = [*rule.messages.values(), *rule.en.get("messages", {}).values()]
-        slots.update(i for t in templates for i, _ in t.placeholders if i is not None and not shown_per_case(i))
-        return itemgetter(*sorted(slots)) if slots else _nothing
+        return {i for t in templates for i, _ in t.placeholders if i is not None and not shown_per_case(i)}
+
+    def _shown_getter(self, rule: Any) -> Callable[[Facts], Any]:
+        slots = sorted(self._shown_slots(rule))
+        return itemgetter(*slots) if slots else _nothing
 
     def finding_memos(self, rules: tuple[Any, ...]) -> list[tuple[Any, Callable[[Facts], Any], Memo]]:
         """For each rule: the rule, the key of its finding (a function of the extended facts), its memo."""
@@ -200,21 +293,11 @@ class RegimePlan:
         """The facts followed by the derived facts: the class of each field compared with cuts."""
         if not self._classifiers:
             return facts
-        classes: list[int | None] = []
-        for index, cuts, memo in self._classifiers:
-            value = facts[index]
-            if value is None:
-                classes.append(None)
-                continue
-            cls = memo.get(value)
-            if cls is None:
-                i = bisect.bisect_left(cuts, value)
-                cls = 2 * i + (i < len(cuts) and cuts[i] == value)
-                if len(memo) >= self.decisions_limit:
-                    memo.clear()
-                memo[value] = cls
-            classes.append(cls)
-        return facts + tuple(classes)
+        return facts + tuple([classes[facts[index]] for index, classes in self._classifiers])
+
+    def derived_columns(self, columns: list[Any]) -> list[list[Any]]:
+        """The derived facts of many cases, column by column: ``columns[i]`` holds field ``i`` of each case."""
+        return [list(map(classes.__getitem__, columns[index])) for index, classes in self._classifiers]
 
     def epoch_on(self, day: date) -> int:
         """The epoch of ``day``: a number naming which value each parameter of the regime has on it."""
@@ -228,9 +311,10 @@ class RegimePlan:
             epoch = self.epoch_on(day)
             regime = self.regime
             rules = tuple(r for r in regime.rules if r.valid.contains(day))
+            rule_set = self._rule_sets.setdefault(tuple(map(id, rules)), len(self._rule_sets))
             info = self._dates.put(day, DateInfo(
                 epoch, rules, tuple(o for o in regime.obligations if o.valid.contains(day)),
-                self.finding_memos(rules)))
+                self.finding_memos(rules), rule_set))
         return info  # type: ignore[no-any-return]
 
 
@@ -251,6 +335,15 @@ class CaseView:
         self.info = plan.on_date(signature)
         self._case = case
         self._ctx: Context | None = None
+
+    @classmethod
+    def of(cls, plan: RegimePlan, facts: Facts, ext: Facts, signature: date, info: DateInfo,
+           case: Callable[[], Case]) -> CaseView:
+        """A view whose extended facts and date facts were worked out already (for a batch, column by column)."""
+        view = cls.__new__(cls)
+        view.plan, view.facts, view.ext, view.signature, view.info = plan, facts, ext, signature, info
+        view._case, view._ctx = case, None
+        return view
 
     def value(self, path: str) -> Any:
         """The value of the field ``path`` (None when unknown)."""
@@ -281,4 +374,5 @@ class CaseView:
         return result  # type: ignore[no-any-return]
 
 
-__all__ = ["MEMO_LIMIT", "CaseView", "DateInfo", "Memo", "RegimePlan", "shown_per_case"]
+__all__ = ["MEMO_LIMIT", "CaseView", "Classes", "DateInfo", "Lookup", "Memo", "RegimePlan", "Signatures",
+           "shown_per_case"]
