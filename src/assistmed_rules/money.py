@@ -290,7 +290,8 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Mem
     memo = Memo(MEMO_LIMIT) if memo is None else memo
     out = []
     for year, start, end, part in _aid_years(regime, view, language, memo):
-        values = {"contract_year": year, "start": start, "end": end, **part}  # in the order of the model's fields
+        values = part.copy()  # the year's fields, in the order of the model's, its dates left to fill
+        values["start"], values["end"] = start, end
         if year == 1 and schedule is not None and schedule.advance is not None:
             advance_from = view.value(schedule.advance.counted_from)
             values["advance"] = _advance(schedule.advance, values["amount"], advance_from, language, memo)
@@ -361,7 +362,7 @@ def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, st
             note = text("aid.no_value", language)
     uncertain = entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain"
     return {
-        "band": band_id, "amount": amount, "possible_amounts": possible, "parameter": pname,
+        "contract_year": year, "start": None, "end": None, "band": band_id, "amount": amount, "possible_amounts": possible, "parameter": pname,
         "value_from": None if entry is None else entry.start, "modulated": year >= schedule.modulation.from_year,
         "citations": list(entry.citations) if entry is not None else list(schedule.citations),
         "certainty": "uncertain" if uncertain else "confirmed",
