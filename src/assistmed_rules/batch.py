@@ -112,14 +112,18 @@ def _iterate(cases: Iterable[Case | Mapping[str, Any]], on: date | str | None, e
         chunk = list(islice(rows, _CHUNK))
         if not chunk:
             return
-        if flat:  # read column by column, then judged column by column
+        if flat:  # read column by column, then judged column by column, a part of the chunk at a time
             facts = _READER.read_many([row for row in chunk if isinstance(row, Mapping)])
-            judged = ev._judge_many([f for f in facts if f is not None], on_day)[::-1]
+            valid = [f for f in facts if f is not None][::-1]
+            judged: list[Any] = []
             facts.reverse()
         for case in chunk:
             try:
                 if flat and isinstance(case, Mapping):
                     if facts.pop() is not None:
+                        if not judged:  # the next rows, in order, judged (then popped in order)
+                            judged = ev._judge_many(valid[:-_JUDGED - 1:-1], on_day)[::-1]
+                            del valid[-_JUDGED:]
                         if summaries:
                             yield summarise(ev._summary_of(judged.pop()), i)
                         else:
@@ -137,6 +141,9 @@ def _iterate(cases: Iterable[Case | Mapping[str, Any]], on: date | str | None, e
 
 #: Rows read at a time (column by column: see :meth:`~assistmed_rules.facts.RowReader.read_many`).
 _CHUNK = 1_024
+#: Rows judged at a time (column by column: see ``Evaluator._judge_many``). Fewer than are read: the judged
+#: rows wait to be turned into verdicts, and the garbage collector, when it runs, walks them every time.
+_JUDGED = 128
 
 #: The reader of flat rows (its memos are bounded and only hold validated values: safe to share).
 _READER = RowReader()
