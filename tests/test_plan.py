@@ -80,8 +80,12 @@ def test_memos_are_bounded():
         memo.put(i, i)
         assert len(memo) <= 3
     evaluator = Evaluator()
-    for case in generate(2_000, seed=3):
+    generated = generate(2_000, seed=3)
+    for case in generated:
         evaluator.evaluate(case)
+    for _ in range(2):  # the batch path's memos too
+        evaluate_many([flatten(case) for case in generated], flat=True, evaluator=evaluator)
+    assert evaluator._signatures and evaluator._statuses
     for plan in evaluator._plans.values():
         assert len(plan.decisions) <= plan.decisions_limit
         assert all(len(memo) <= MEMO_LIMIT for memo in plan._obligations.values())
@@ -89,7 +93,7 @@ def test_memos_are_bounded():
     assert all(len(memo) <= MEMO_LIMIT for memo in evaluator._memo.values())
     assert len(evaluator._statuses) <= evaluator._statuses.limit
     assert len(evaluator._signatures) <= evaluator._signatures.limit
-    assert len(evaluator._signatures.kept) == len(evaluator._signatures)
+    assert all(id(s.finding) == key for key, s in evaluator._signatures.items())
 
 
 def test_cases_share_a_finding_but_for_the_numbers_its_message_shows():

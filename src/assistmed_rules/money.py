@@ -362,7 +362,8 @@ def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, st
             note = text("aid.no_value", language)
     uncertain = entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain"
     return {
-        "contract_year": year, "start": None, "end": None, "band": band_id, "amount": amount, "possible_amounts": possible, "parameter": pname,
+        "contract_year": year, "start": None, "end": None,  # the dates are filled per case
+        "band": band_id, "amount": amount, "possible_amounts": possible, "parameter": pname,
         "value_from": None if entry is None else entry.start, "modulated": year >= schedule.modulation.from_year,
         "citations": list(entry.citations) if entry is not None else list(schedule.citations),
         "certainty": "uncertain" if uncertain else "confirmed",

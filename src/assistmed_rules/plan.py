@@ -82,27 +82,33 @@ class Lookup(dict[Any, Any]):
         return value
 
 
-class Signatures(dict[int, Any]):
-    """What the status of a case reads of each of its findings (rule, outcome, missing inputs, certainty,
-    applicability), by the finding's id: the findings are kept with it, so an id is not reused while its
-    entry is there. At most ``limit`` entries (emptied when full)."""
+class Signature(tuple[Any, ...]):
+    """What the status of a case reads of one finding (rule, outcome, missing inputs, certainty,
+    applicability): hashed and compared as that tuple, it also holds the finding (:attr:`finding`)."""
 
-    __slots__ = ("kept", "limit")
+    finding: Any
+
+
+class Signatures(dict[int, Signature]):
+    """The :class:`Signature` of each finding, by the finding's id. Each entry holds its finding, so the id
+    is not reused by another object while the entry is there (safe between threads). At most ``limit``
+    entries (emptied when full)."""
+
+    __slots__ = ("limit",)
 
     def __init__(self, limit: int) -> None:
         super().__init__()
-        self.kept: list[Any] = []
         self.limit = limit
 
-    def of(self, finding: Any) -> tuple[Any, ...]:
+    def of(self, finding: Any) -> Signature:
         signature = self.get(id(finding))
         if signature is None:
+            signature = Signature((finding.rule_id, finding.outcome, tuple(finding.missing), finding.certainty,
+                                   finding.applicable))
+            signature.finding = finding
             if len(self) >= self.limit:
                 self.clear()
-                self.kept.clear()
-            signature = self[id(finding)] = (finding.rule_id, finding.outcome, tuple(finding.missing),
-                                             finding.certainty, finding.applicable)
-            self.kept.append(finding)
+            self[id(finding)] = signature
         return signature
 
 
@@ -159,7 +165,9 @@ class Classes(dict[Any, Any]):
         super().__init__({None: None})
         self.cuts, self.limit = cuts, limit
 
-    def __missing__(self, value: Any) -> int:
+    def __missing__(self, value: Any) -> int | None:
+        if value is None:  # another thread emptied the memo
+            return None
         cuts = self.cuts
         i = bisect.bisect_left(cuts, value)
         cls = 2 * i + (i < len(cuts) and cuts[i] == value)  # below the i-th cut, or equal to it
@@ -374,5 +382,5 @@ class CaseView:
         return result  # type: ignore[no-any-return]
 
 
-__all__ = ["MEMO_LIMIT", "CaseView", "Classes", "DateInfo", "Lookup", "Memo", "RegimePlan", "Signatures",
-           "shown_per_case"]
+__all__ = ["MEMO_LIMIT", "CaseView", "Classes", "DateInfo", "Lookup", "Memo", "RegimePlan", "Signature",
+           "Signatures", "shown_per_case"]
