@@ -64,22 +64,18 @@ class Memo(dict[Any, Any]):
         return value
 
 
-class Lookup(dict[Any, Any]):
-    """A dict that works out a missing key's value with ``compute`` (called with the key), at most ``limit``
-    of them (emptied when full); ``lookup.__getitem__`` maps a whole column in C."""
+class Lookup(Memo):
+    """A :class:`Memo` that works out a missing key's value with ``compute`` (called with the key);
+    ``lookup.__getitem__`` maps a whole column in C."""
 
-    __slots__ = ("compute", "limit")
+    __slots__ = ("compute",)
 
     def __init__(self, compute: Callable[[Any], Any], limit: int) -> None:
-        super().__init__()
-        self.compute, self.limit = compute, limit
+        super().__init__(limit)
+        self.compute = compute
 
     def __missing__(self, key: Any) -> Any:
-        value = self.compute(key)
-        if len(self) >= self.limit:
-            self.clear()
-        self[key] = value
-        return value
+        return self.put(key, self.compute(key))
 
 
 class Signature(tuple[Any, ...]):
@@ -89,16 +85,11 @@ class Signature(tuple[Any, ...]):
     finding: Any
 
 
-class Signatures(dict[int, Signature]):
-    """The :class:`Signature` of each finding, by the finding's id. Each entry holds its finding, so the id
-    is not reused by another object while the entry is there (safe between threads). At most ``limit``
-    entries (emptied when full)."""
+class Signatures(Memo):
+    """The :class:`Signature` of each finding, by the finding's id (a :class:`Memo`). Each entry holds its
+    finding, so the id is not reused by another object while the entry is there (safe between threads)."""
 
-    __slots__ = ("limit",)
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
+    __slots__ = ()
 
     def of(self, finding: Any) -> Signature:
         signature = self.get(id(finding))
@@ -106,9 +97,7 @@ class Signatures(dict[int, Signature]):
             signature = Signature((finding.rule_id, finding.outcome, tuple(finding.missing), finding.certainty,
                                    finding.applicable))
             signature.finding = finding
-            if len(self) >= self.limit:
-                self.clear()
-            self[id(finding)] = signature
+            self.put(id(finding), signature)
         return signature
 
 
@@ -149,33 +138,30 @@ def _nothing(ext: Facts) -> tuple[()]:
     return ()
 
 
-class Classes(dict[Any, Any]):
+class Classes(Memo):
     """The class of each value of a field among sorted ``cuts`` (see :meth:`RegimePlan.extend`), worked out
-    when first asked for (``classes[value]``) and remembered, at most ``limit`` of them. Unknown (None) is
-    its own class, None.
+    when first asked for (``classes[value]``) and remembered (a :class:`Memo`). Unknown (None) is its own
+    class, None.
 
     >>> classes = Classes((500, 1000), 16)
     >>> [classes[v] for v in (None, 100, 500, 900, 1000, 1200)]
     [None, 0, 1, 2, 3, 4]
     """
 
-    __slots__ = ("cuts", "limit")
+    __slots__ = ("cuts",)
 
     def __init__(self, cuts: tuple[Any, ...], limit: int) -> None:
-        super().__init__({None: None})
-        self.cuts, self.limit = cuts, limit
+        super().__init__(limit)
+        self.cuts = cuts
+        self[None] = None
 
     def __missing__(self, value: Any) -> int | None:
-        if value is None:  # another thread emptied the memo
-            return None
+        if value is None:  # after the memo was emptied
+            return self.put(None, None)  # type: ignore[no-any-return]
         cuts = self.cuts
         i = bisect.bisect_left(cuts, value)
         cls = 2 * i + (i < len(cuts) and cuts[i] == value)  # below the i-th cut, or equal to it
-        if len(self) >= self.limit:
-            self.clear()
-            self[None] = None
-        self[value] = cls
-        return cls
+        return self.put(value, cls)  # type: ignore[no-any-return]
 
 
 class RegimePlan:
