@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import assume, event, example, given, note, settings
+from hypothesis import HealthCheck, assume, event, example, given, note, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from strategies import (
@@ -277,6 +277,9 @@ def test_not_eligible_stays_not_eligible_whatever_unknown_input_is_filled(
     assert set(verdict.failed_rules) <= set(after.failed_rules)
 
 
+# assume(eligible) filters by design, and on some runs most draws are not eligible (the health check then
+# failed the suite about one run in three on 2026-11-27)
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(case=likely_eligible_cases(), on=evaluation_dates, data=st.data())
 def test_eligible_stays_eligible_whatever_unknown_input_is_filled(
     case: dict[str, Any], on: date, data: st.DataObject,
