@@ -76,8 +76,8 @@ def _dedupe(items: Missing) -> list[str]:
 
 
 #: What :meth:`Evaluator._judge` works out: regime, view, signature date as given, evaluation date,
-#: findings (or PerCase), status, missing inputs, missing data, uncertain rules.
-Judged = tuple[Regime, CaseView, "date | None", date, list[Any], str, list[str], list[str], list[str]]
+#: findings (or PerCase), status, missing inputs, missing data, uncertain rules, first failing rule.
+Judged = tuple[Regime, CaseView, "date | None", date, list[Any], str, list[str], list[str], list[str], "str | None"]
 
 
 class Summary(NamedTuple):
@@ -238,12 +238,13 @@ class Evaluator:
             rules = info.rules
             judgements = self.backend.judge(regime, rules, view.context())
             found = [self._finding(rule, judgement, view) for rule, judgement in zip(rules, judgements)]
-        status, missing, missing_data, uncertain = self._status(found)
-        return regime, view, signed, on_day, found, status, missing, missing_data, uncertain
+        status, missing, missing_data, uncertain, failed = self._status(found)
+        return regime, view, signed, on_day, found, status, missing, missing_data, uncertain, failed
 
     @staticmethod
-    def _status(found: list[Any]) -> tuple[str, list[str], list[str], list[str]]:
-        """The status, missing inputs, missing rule data and uncertain rules of a case with these findings."""
+    def _status(found: list[Any]) -> tuple[str, list[str], list[str], list[str], str | None]:
+        """The status, missing inputs, missing rule data, uncertain rules and first failing rule of a case
+        with these findings."""
         outcomes = [f.outcome for f in found]
         if "not_met" in outcomes:
             status, deciding = "not_eligible", "not_met"
@@ -261,7 +262,8 @@ class Evaluator:
                     missing.append(m)
         uncertain = [f.rule_id for f in found
                      if f.certainty == "uncertain" and f.outcome == deciding and f.applicable is not False]
-        return status, missing, missing_data, uncertain
+        failed = next((f.rule_id for f in found if f.outcome == "not_met"), None)
+        return status, missing, missing_data, uncertain, failed
 
     def _judge_many(self, many: Sequence[Facts], on_day: date | None) -> list[Verdict | Judged]:
         """``[self._judge(facts, on_day) for facts in many]``, faster on many cases: column by column.
@@ -308,12 +310,12 @@ class Evaluator:
                 shared = statuses.get(key)
                 if shared is None:
                     shared = statuses.put(key, self._status(list(found)))
-                status, missing, missing_data, uncertain = shared
+                status, missing, missing_data, uncertain, failed = shared
                 _, _, info, _ = dated[n]
                 signed = facts[_SIGNATURE]
                 view = CaseView.of(plan, facts, ext, signed, info, partial(case_of, facts))
                 out[n] = (regime, view, signed, on_day or signed, list(found), status, list(missing),
-                          list(missing_data), list(uncertain))
+                          list(missing_data), list(uncertain), failed)
         return out  # type: ignore[return-value]
 
     def _date_facts(self, signature: date | None) -> tuple[Regime, RegimePlan, DateInfo, tuple[int, int]] | None:
@@ -333,7 +335,7 @@ class Evaluator:
         """The verdict of a judged case (see :meth:`_judge`)."""
         if isinstance(judged, Verdict):
             return judged
-        regime, view, signed, on_day, found, status, missing, missing_data, uncertain = judged
+        regime, view, signed, on_day, found, status, missing, missing_data, uncertain, _ = judged
         language = self.language
         facts, info, signature, plan = view.facts, view.info, view.signature, view.plan
         findings = [f.fill(facts, language) if f.__class__ is PerCase else f for f in found]
@@ -403,8 +405,7 @@ class Evaluator:
         """The summary of a judged case (see :meth:`_judge`)."""
         if isinstance(judged, Verdict):
             return Summary.of(judged)
-        regime, view, _, _, found, status, missing, missing_data, uncertain = judged
-        failed = next((f.rule_id for f in found if f.outcome == "not_met"), None)
+        regime, view, _, _, _, status, missing, missing_data, uncertain, failed = judged
         total = aid_total(regime, view, self.language, self._memo["aid"]) if status == "eligible" else None
         return Summary(status, regime.id, failed, missing, missing_data, total, uncertain)
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
 Cite = Any  # the rulebook's citation resolver: (specs, where) -> tuple[Citation, ...]
 ROUNDING = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "nearest": ROUND_HALF_UP}
 
+_UNSEEN = object()
+
 
 @dataclass(frozen=True)
 class Band:
@@ -301,40 +303,68 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Mem
 
 def aid_total(regime: Regime, view: CaseView, language: str = "fr", memo: Memo | None = None) -> Decimal | None:
     """The sum of :func:`aid_schedule`'s yearly amounts, or None if there is none or one is unknown
-    (what :attr:`Verdict.aid_total <assistmed_rules.verdict.Verdict.aid_total>` gives), without building the years."""
-    amounts = [part["amount"] for _, _, _, part in
-               _aid_years(regime, view, language, Memo(MEMO_LIMIT) if memo is None else memo)]
-    if not amounts or None in amounts:
+    (what :attr:`Verdict.aid_total <assistmed_rules.verdict.Verdict.aid_total>` gives), without building the years.
+
+    The total is a function of the option, the possible bands and the epochs of the years' first days:
+    ``memo`` keeps it under these.
+    """
+    memo = Memo(MEMO_LIMIT) if memo is None else memo
+    got = _years_and_bands(regime, view, memo)
+    if got is None:
         return None
-    return sum(amounts, Decimal(0))
+    option, _, epochs, bands, band_ids = got
+    key = ("total", regime.id, option, band_ids, epochs, language)
+    total = memo.get(key, _UNSEEN)
+    if total is _UNSEEN:
+        amounts = [_part(regime, option, year, start, epoch, view, bands, band_ids, language, memo)["amount"]
+                   for year, (start, _, epoch) in enumerate(got[1], 1)]
+        total = memo.put(key, None if not amounts or None in amounts else sum(amounts, Decimal(0)))
+    return total  # type: ignore[no-any-return]
 
 
 def _aid_years(regime: Regime, view: CaseView, language: str, memo: Memo
                ) -> Iterator[tuple[int, date, date, dict[str, Any]]]:
     """Each contract year: its number, first and last day, and its other fields (shared between cases)."""
+    got = _years_and_bands(regime, view, memo)
+    if got is None:
+        return
+    option, bounds, _, bands, band_ids = got
+    for year, (start, end, epoch) in enumerate(bounds, 1):
+        yield year, start, end, _part(regime, option, year, start, epoch, view, bands, band_ids, language, memo)
+
+
+def _years_and_bands(regime: Regime, view: CaseView, memo: Memo) -> tuple[Any, ...] | None:
+    """The option, each contract year's bounds (first day, last day, epoch of the parameters on its first
+    day; memoised per signature date), the tuple of those epochs, and the possible bands with their ids;
+    None without aid, option or signature date."""
     schedule = regime.aid
     if schedule is None:
-        return
+        return None
     option = view.value("contract.option")
     signature = view.value("contract.signature_date")
     if option is None or signature is None:
-        return
-    percentile = view.value(schedule.percentile)
-    bands = _possible_bands(schedule, percentile)
-    bounds = memo.get(("years", regime.id, signature))
-    if bounds is None:  # each year's first and last day, and the epoch of the parameters on its first day
+        return None
+    years = memo.get(("years", regime.id, signature))
+    if years is None:
         duration = regime.param("duree_contrat", signature)
-        years = _contract_years(signature, duration) if duration else 0
-        bounds = memo.put(("years", regime.id, signature), tuple(
-            (start, end, view.plan.epoch_on(start))
-            for start, end in (year_bounds(signature, y) for y in range(1, years + 1))))
-    band_ids = tuple(b.id if b else None for b in bands)
-    for year, (start, end, epoch) in enumerate(bounds, 1):
-        key = ("year", regime.id, option, band_ids, year, epoch, language)
-        part = memo.get(key)
-        if part is None:
-            part = memo.put(key, _year_part(regime, schedule, option.value, year, start, percentile, bands, language))
-        yield year, start, end, part
+        count = _contract_years(signature, duration) if duration else 0
+        bounds = tuple((start, end, view.plan.epoch_on(start))
+                       for start, end in (year_bounds(signature, y) for y in range(1, count + 1)))
+        years = memo.put(("years", regime.id, signature), (bounds, tuple(epoch for _, _, epoch in bounds)))
+    bands = _possible_bands(schedule, view.value(schedule.percentile))
+    return option, years[0], years[1], bands, tuple([b.id if b else None for b in bands])
+
+
+def _part(regime: Regime, option: Any, year: int, start: date, epoch: Any, view: CaseView, bands: list[Band | None],
+          band_ids: tuple[str | None, ...], language: str, memo: Memo) -> dict[str, Any]:
+    key = ("year", regime.id, option, band_ids, year, epoch, language)
+    part = memo.get(key)
+    if part is None:
+        schedule = regime.aid
+        assert schedule is not None  # a regime without aid has no contract years (see _years_and_bands)
+        part = memo.put(key, _year_part(regime, schedule, option.value, year, start, view.value(schedule.percentile),
+                                        bands, language))
+    return part  # type: ignore[no-any-return]
 
 
 def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, start: date, percentile: float | None,
