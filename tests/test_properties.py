@@ -19,11 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, event, example, given, note, settings
+from hypothesis import assume, event, example, given, note, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from strategies import (
     ACTIVITY_FIELDS,
+    ELIGIBLE_SEEDS,
     FIRST_REGIME_START,
     PATHS,
     REGIME_WINDOWS,
@@ -277,10 +278,18 @@ def test_not_eligible_stays_not_eligible_whatever_unknown_input_is_filled(
     assert set(verdict.failed_rules) <= set(after.failed_rules)
 
 
-# assume(eligible) filters by design, and on some runs most draws are not eligible (the health check then
-# failed the suite about one run in three on 2026-11-27)
-@settings(suppress_health_check=[HealthCheck.filter_too_much])
-@given(case=likely_eligible_cases(), on=evaluation_dates, data=st.data())
+def test_every_seed_is_eligible_on_its_whole_window() -> None:
+    """The seeds of likely_eligible_cases are eligible whenever signed in their regime's window (else the
+    properties of eligible cases and of the aid would hardly be exercised on that regime)."""
+    for regime, seed in ELIGIBLE_SEEDS.items():
+        first, last = REGIME_WINDOWS[regime]
+        days = [first + timedelta(days=d) for d in range(0, (last - first).days + 1, 7)] + [last]
+        for day in days:
+            verdict = evaluate(with_values(seed, {"contract.signature_date": day.isoformat()}), on=day)
+            assert (verdict.regime, verdict.status) == (regime, "eligible"), (day, verdict.missing, verdict.failed_rules)
+
+
+@given(case=likely_eligible_cases(change_one_in=20), on=evaluation_dates, data=st.data())
 def test_eligible_stays_eligible_whatever_unknown_input_is_filled(
     case: dict[str, Any], on: date, data: st.DataObject,
 ) -> None:
