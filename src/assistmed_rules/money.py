@@ -312,12 +312,12 @@ def aid_total(regime: Regime, view: CaseView, language: str = "fr", memo: Memo |
     got = _years_and_bands(regime, view, memo)
     if got is None:
         return None
-    option, _, epochs, bands, band_ids = got
+    option, bounds, epochs, bands, band_ids = got
     key = ("total", regime.id, option, band_ids, epochs, language)
     total = memo.get(key, _UNSEEN)
     if total is _UNSEEN:
         amounts = [_part(regime, option, year, start, epoch, view, bands, band_ids, language, memo)["amount"]
-                   for year, (start, _, epoch) in enumerate(got[1], 1)]
+                   for year, (start, _, epoch) in enumerate(bounds, 1)]
         total = memo.put(key, None if not amounts or None in amounts else sum(amounts, Decimal(0)))
     return total  # type: ignore[no-any-return]
 
