@@ -614,7 +614,9 @@ def review(
     ``achieved`` gives the patientèle reached, by objective indicator (``"patientele_mt"``, ``"file_active"``).
     The result says whether each objective is met and the aid due for that year under the regime's
     modulation rule; where the sources do not give the formula, ``aid_due`` is None and the review is
-    flagged uncertain. ``language`` (``"fr"`` or ``"en"``) is the language of its notes.
+    flagged uncertain. ``language`` (``"fr"`` or ``"en"``) is the language of its notes. The conditions of
+    eligibility are not decided again: the contract is taken as signed and running (use :func:`evaluate`
+    for them).
 
     >>> r = review({"doctor": {"specialty": "cardiologie", "activity": {"percentile": 40, "file_active": 2000}},
     ...             "contract": {"signature_date": "2020-01-15", "option": "1/3"}},
