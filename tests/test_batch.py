@@ -149,6 +149,51 @@ def test_dataframe_gives_the_same_statuses_as_the_rows():
     assert list(result["status"]) == statuses(evaluate_many(ROWS, flat=True))
 
 
+def test_polars_dataframe_gives_the_same_statuses_as_the_rows():
+    pl = pytest.importorskip("polars", reason="polars is an optional extra")
+    result = evaluate_many(pl.DataFrame(ROWS))
+    assert isinstance(result, pl.DataFrame)
+    assert result.columns == list(SUMMARY_COLUMNS)
+    assert result.schema["row"] == pl.Int64 and all(result.schema[c] == pl.Utf8 for c in SUMMARY_COLUMNS[1:])
+    assert result["row"].to_list() == [0, 1, 2, 3]
+    assert result["status"].to_list() == EXPECTED
+    assert "doctor.sector" in result["error"][3]
+
+
+def test_a_typed_polars_frame_read_from_csv_gives_what_the_rows_and_pandas_give(tmp_path):
+    """polars reads numbers as Int64 or Float64, yes/no as Boolean and dates as Date, with nulls: the same
+    summary rows as the flat rows of the file and as pandas' frame of it."""
+    pl = pytest.importorskip("polars", reason="polars is an optional extra")
+    pd = pytest.importorskip("pandas", reason="pandas is an optional extra")
+    rows = _bench_batch().generate_rows(2_000, seed=3)
+    source = write_csv(tmp_path / "doctors.csv", rows)
+    frame = pl.read_csv(source, try_parse_dates=True, schema_overrides={"doctor.departement": pl.Utf8})
+    assert {frame.schema[c] for c in ("contract.signature_date", "doctor.rqth", "doctor.activity.file_active")} == {
+        pl.Date, pl.Boolean, pl.Int64}
+    result = evaluate_many(frame, on="2023-06-01")
+    assert result["status"].to_list() == statuses(evaluate_many(rows, on="2023-06-01", flat=True))
+    assert set(result["status"]) == {"eligible", "not_eligible", "undetermined"}
+    pandas = evaluate_many(pd.read_csv(source, dtype={"doctor.departement": str}), on="2023-06-01")
+    assert result.to_dicts() == pandas.astype(object).where(pandas.notna(), None).to_dict("records")
+
+
+def test_polars_nulls_nan_and_datetimes():
+    """A null or a NaN cell is an unknown fact; a Datetime at midnight is its date, with a time it is refused
+    (the row, and only it, is an error row naming the field)."""
+    pl = pytest.importorskip("polars", reason="polars is an optional extra")
+    from datetime import datetime
+
+    frame = pl.DataFrame({
+        "doctor.sector": ["secteur_1", "secteur_1", None],
+        "doctor.activity.percentile": [55.0, float("nan"), None],
+        "contract.signature_date": [datetime(2020, 3, 1), datetime(2020, 3, 1, 10, 30), None],
+    })
+    result = evaluate_many(frame, on="2020-06-01").to_dicts()
+    assert [r["status"] for r in result] == ["undetermined", "invalid", "undetermined"]
+    assert result[0]["regime"] == result[2]["regime"] == "avenant7-2019"
+    assert result[1]["error"].startswith("contract.signature_date: ")
+
+
 def test_schema_command_prints_both_json_schemas(capsys):
     assert main(["schema"]) == 0
     doc = json.loads(capsys.readouterr().out)
