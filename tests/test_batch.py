@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,6 +66,37 @@ def test_cli_batch_csv_to_csv_with_summary(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "4 rows evaluated (eligible: 1, not_eligible: 1, undetermined: 1); 1 rows rejected" in err
     assert "\r[" not in err  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_cli_batch_draws_its_progress_bar_on_a_terminal_by_default(tmp_path):
+    """The command line run as a user runs it: stderr is a terminal, no --progress option."""
+    import pty
+
+    source = write_csv(tmp_path / "in.csv", ROWS * 300)
+    primary, secondary = pty.openpty()
+    try:
+        try:
+            done = subprocess.run([sys.executable, "-m", "assistmed_rules.cli", "evaluate-batch", str(source), "-o",
+                                   str(tmp_path / "out.csv")], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=secondary, timeout=120, check=False)
+        finally:
+            os.close(secondary)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal is closed and drained
+                break
+            if not chunk:
+                break
+            err += chunk
+    finally:
+        os.close(primary)
+    text = err.decode("utf-8")
+    assert done.returncode == 0, text
+    assert "\r[" in text and "1200/1200" in text  # the bar, drawn to the end
+    assert "1200 rows evaluated" in text and "300 rows rejected" in text
 
 
 def test_cli_batch_jsonl_with_full_verdicts(tmp_path):
