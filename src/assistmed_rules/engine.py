@@ -299,16 +299,19 @@ class Evaluator:
                 keys = (zip(epochs, columns[slots[0]]) if len(slots) == 1 else
                         zip(epochs, zip(*[columns[slot] for slot in slots])) if slots else zip(epochs, repeat(())))
                 found_columns.append(list(map(memo.get, keys)))
-            for n, facts, ext, found in zip(members, rows, zip(*columns), zip(*found_columns)):
+            signature_columns = []  # and the status of each case looked up, a column at a time too
+            for column in found_columns:
                 try:
-                    key = tuple(map(signatures.__getitem__, map(id, found)))
-                except KeyError:
+                    signature_columns.append(list(map(signatures.__getitem__, map(id, column))))
+                except KeyError:  # a finding without its signature yet, or none (not in its memo yet)
+                    signature_columns.append([None if f is None else signatures.of(f) for f in column])
+            status_keys = list(zip(*signature_columns))
+            for n, facts, ext, found, key, shared in zip(members, rows, zip(*columns), zip(*found_columns),
+                                                         status_keys, list(map(statuses.get, status_keys))):
+                if shared is None:
                     if _NONE in map(type, found):  # a finding not in its memo yet
                         out[n] = self._judge(facts, on_day)
                         continue
-                    key = tuple(map(signatures.of, found))
-                shared = statuses.get(key)
-                if shared is None:
                     shared = statuses.put(key, self._status(list(found)))
                 status, missing, missing_data, uncertain, failed = shared
                 _, _, info, _ = dated[n]
