@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistmed_rules import evaluate
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from strategies import evaluation_dates, flatten, likely_eligible_cases, value_strategy, with_values
+
+from assistmed_rules import Case, evaluate
+from assistmed_rules.conditions import FIELDS
+from assistmed_rules.whatif import _apply
 
 NO_DEROGATION = {"new_installation": False, "rqth": False, "chronic_illness": False}
 
@@ -57,3 +64,36 @@ def test_never_changes_facts_the_doctor_cannot_change():
 
 def test_eligible_case_has_nothing_to_change():
     assert evaluate(gp()).how_to_qualify() == []
+
+
+# -- a property: an eligible case broken on one actionable input is shown a way back --------------------------
+ACTIONABLE = [path for path, field in FIELDS.items() if field.actionable]
+
+
+@given(case=likely_eligible_cases(change_one_in=20), on=evaluation_dates, data=st.data())
+@settings(max_examples=150, deadline=None)
+def test_an_eligible_case_broken_on_one_actionable_input_is_shown_a_way_back(case, on, data):
+    """Every suggestion changes actionable inputs only (at most three), makes the case eligible, and contains
+    no other suggestion; and since one actionable change broke the case, one can mend it."""
+    assume(evaluate(case, on=on).status == "eligible")
+    for _ in range(10):  # most changes keep the case eligible: draw until one breaks it
+        path = data.draw(st.sampled_from(ACTIONABLE), label="path")
+        broken = with_values(case, {path: data.draw(value_strategy(path, flatten(case)), label="value")})
+        try:
+            verdict = evaluate(broken, on=on)
+        except ValidationError:  # e.g. a tariff option of the second sector for a doctor of the first
+            continue
+        if verdict.status != "eligible":
+            break
+    else:
+        assume(False)
+    suggestions = verdict.how_to_qualify()
+    event(f"{verdict.status}, {len(suggestions)} suggestions")
+    assert suggestions, (verdict.status, verdict.failed_rules, verdict.missing)
+    data_of = Case.model_validate(broken).model_dump(mode="json", exclude_none=True)
+    for s in suggestions:
+        assert 1 <= len(s.changes) <= 3 and set(s.changes) <= set(ACTIONABLE), s.changes
+        assert evaluate(_apply(data_of, s.changes), on=on).status == "eligible", s.changes
+        assert set(s.rules) == {f.rule_id for f in verdict.findings if f.outcome != "met"}
+    changes = [set(s.changes.items()) for s in suggestions]
+    assert not any(a < b for a in changes for b in changes), [s.changes for s in suggestions]

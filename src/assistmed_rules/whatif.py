@@ -155,7 +155,9 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
             found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
                                     message=text("whatif.suggestion", evaluator.language, changes=changed,
                                                  rules=", ".join(blocking))))
-    return sorted(found, key=lambda s: len(s.changes))
+    # the smallest: a suggestion that holds all the changes of another, and more, is left out
+    minimal = [s for s in found if not any(o.changes.items() < s.changes.items() for o in found)]
+    return sorted(minimal, key=lambda s: len(s.changes))
 
 
 def _evaluate(evaluator: Evaluator, data: dict[str, Any], changes: Mapping[str, Any], on: date | str | None) -> Any:
