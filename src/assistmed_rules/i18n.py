@@ -132,6 +132,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "html.finding": ("constat", "finding"),
     "html.source": ("source", "source"),
     "html.missing": ("Manquant :", "Missing:"),
+    "html.missing_data": ("Données des règles manquantes :", "Rule data missing:"),
     "html.year": ("Année {n}", "Year {n}"),
     "html.no_regime": ("aucun régime", "no regime"),
     "outcome.met": ("rempli", "met"),

@@ -116,6 +116,9 @@ def render_html(verdict: Verdict) -> str:
     if verdict.missing:
         extra.append(f"<p><b>{esc(t('html.missing'))}</b> "
                      + ", ".join(f"<code>{esc(m)}</code>" for m in verdict.missing) + "</p>")
+    if verdict.missing_data:  # what keeps an undetermined verdict open when no input is missing
+        extra.append(f"<p><b>{esc(t('html.missing_data'))}</b> "
+                     + ", ".join(f"<code>{esc(m)}</code>" for m in verdict.missing_data) + "</p>")
     if verdict.aid:
         cells = "".join(f"<td>{esc(euros(y.amount, lang)) if y.amount is not None else '?'}</td>" for y in verdict.aid)
         heads = "".join(f"<th>{esc(t('html.year', n=y.contract_year))}</th>" for y in verdict.aid)
