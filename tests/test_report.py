@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import cases, evaluation_dates, likely_eligible_cases
+from strategies import cases, evaluation_dates, flatten, likely_eligible_cases
 
-from assistmed_rules import Evaluator
+from assistmed_rules import Evaluator, Verdict, evaluate_many
 
 EVALUATORS = {language: Evaluator(language=language) for language in ("fr", "en")}
 VOID = {"br", "hr", "img", "meta", "link", "input"}
@@ -54,3 +55,18 @@ def test_every_verdict_renders_as_text_and_as_well_formed_html_that_show_what_it
         assert o.title in report and o.title in shown
     for year in verdict.aid:
         assert f"{year.start.isoformat()}" in report
+
+
+@given(case=st.one_of(cases(), likely_eligible_cases(), likely_eligible_cases(drop=True)), on=evaluation_dates,
+       language=st.sampled_from(sorted(EVALUATORS)))
+@settings(max_examples=200, deadline=None)
+def test_every_verdict_is_valid_against_its_own_model_and_round_trips_through_json(case, on, language):
+    """The engine builds verdicts without validating them (``verdict.build``): each must still be what the
+    JSON Schema of ``assistmed-rules schema`` describes, and read back equal."""
+    verdict = EVALUATORS[language].evaluate(case, on)
+    text = verdict.model_dump_json()
+    again = Verdict.model_validate_json(text)  # validates every field, nested models included
+    assert again == verdict
+    assert json.loads(again.model_dump_json()) == json.loads(text)
+    for flat in evaluate_many([flatten(case)] * 20, on=on, flat=True, evaluator=EVALUATORS[language])[::19]:
+        assert Verdict.model_validate_json(flat.model_dump_json()) == verdict  # the batch path builds the same
