@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import select
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from strategies import cases, evaluation_dates, flatten, likely_eligible_cases
 
 from assistmed_rules import InvalidCaseError, evaluate, evaluate_many
-from assistmed_rules.batch import SUMMARY_COLUMNS, unflatten
+from assistmed_rules.batch import SUMMARY_COLUMNS, summarise, unflatten
 from assistmed_rules.cli import main
 
 ROWS = [
@@ -288,3 +294,40 @@ def test_100000_rows_through_the_cli_and_a_dataframe_give_the_same_statuses(tmp_
     assert summary["status"].tolist() == cli_statuses
     assert cli_statuses[17] == "invalid"
     assert set(cli_statuses) == {"eligible", "not_eligible", "undetermined", "invalid"}
+
+
+# -- properties: a DataFrame or a CSV file of any generated rows says what the rows say ----------------------
+_batches = st.lists(st.one_of(cases(), likely_eligible_cases(), likely_eligible_cases(drop=True)), min_size=1,
+                    max_size=20)
+
+
+def _summaries(rows, on):
+    return [summarise(r, i) for i, r in enumerate(evaluate_many(rows, on=on, flat=True))]
+
+
+@given(batch=_batches, on=evaluation_dates)
+@settings(max_examples=100, deadline=None)
+def test_a_dataframe_of_any_rows_gives_the_rows_summaries(batch, on):
+    """pandas turns a column of whole numbers with a blank into floats (900.0) and blanks into NaN; polars
+    types its columns: the summary rows are those of the flat rows all the same."""
+    pd = pytest.importorskip("pandas", reason="pandas is an optional extra")
+    rows = [flatten(case) for case in batch]
+    want = _summaries(rows, on)
+    got = evaluate_many(pd.DataFrame(rows), on=on)
+    assert got.astype(object).where(got.notna(), None).to_dict("records") == want
+    pl = pytest.importorskip("polars", reason="polars is an optional extra")
+    assert evaluate_many(pl.DataFrame(rows, infer_schema_length=None), on=on).to_dicts() == want
+
+
+@given(batch=_batches, on=evaluation_dates)
+@settings(max_examples=40, deadline=None)
+def test_a_csv_of_any_rows_through_the_cli_gives_the_rows_summaries(batch, on):
+    rows = [flatten(case) for case in batch]
+    assume(any(rows))  # a CSV file with no column at all has no rows either
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out = write_csv(Path(tmp) / "in.csv", rows), Path(tmp) / "out.csv"
+        with contextlib.redirect_stderr(io.StringIO()):
+            assert main(["evaluate-batch", str(source), "-o", str(out), "--on", on.isoformat()]) == 0
+        with out.open(newline="", encoding="utf-8") as f:
+            got = list(csv.DictReader(f))
+    assert got == [{k: "" if v is None else str(v) for k, v in row.items()} for row in _summaries(rows, on)]
