@@ -185,10 +185,10 @@ class RegimePlan:
             self.keys[id(compiled)] = self._key_getter(compiled)
         #: Per rule: what its finding reads (its conditions' keys and the fields its messages show), and
         #: the memo of its findings (an engine keeps one plan per regime: the findings are its own).
-        self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(self.findings_limit))
-                          for rule in regime.rules}
         #: Per rule (by id): the slots of the extended facts its finding reads (what its getter reads).
         self.finding_slots = {id(rule): self._finding_slots(rule) for rule in regime.rules}
+        self._findings = {id(rule): (rule, self._finding_getter(rule), Memo(self.findings_limit))
+                          for rule in regime.rules}
         #: Per rule (by id): the fields of few values its messages show (a finding is a function of them, of
         #: its judgement and of the parameters' epoch: cases that read other values share it).
         self.shown = {id(rule): self._shown_getter(rule) for rule in regime.rules}
@@ -258,7 +258,7 @@ class RegimePlan:
         nearly every case's finding its own. The memo then holds the finding's fields with the message left
         to fill with those values (see :func:`shown_per_case`).
         """
-        slots = self._finding_slots(rule)
+        slots = self.finding_slots[id(rule)]
         return itemgetter(*slots) if slots else _nothing
 
     def _finding_slots(self, rule: Any) -> tuple[int, ...]:
