@@ -21,6 +21,10 @@ round's full verdicts, the cold run, are left out of their ratio and printed apa
 * ``summaries``: :func:`assistmed_rules.batch.iter_summaries` on the same rows: the summary row of each
   (status, regime, first failing rule, missing inputs, aid total: what a DataFrame or ``evaluate-batch``
   returns) without building the verdicts. Printed for information: the targets are on full verdicts;
+* ``parts``: the batch path's first steps alone, on the same rows, to show where a verdict's time goes:
+  reading the rows into facts (the first step of every path), then reading and judging them (the
+  conditions decided, the status known: what every path does before it builds its output). Printed as
+  ratios to the plain function, for information;
 * ``import``: importing the library and loading every rule file, in a fresh interpreter, with the
   bytecode cache an installed package has (written by a first run, not counted).
 
@@ -45,7 +49,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistmed_rules import Evaluator, evaluate_many, load_rules
-from assistmed_rules.batch import gc_paused, iter_summaries
+from assistmed_rules.batch import _CHUNK, _JUDGED, _READER, gc_paused, iter_summaries  # the batch path's parts
 
 ON = date(2023, 6, 1)
 TARGET_RATE = 50_000
@@ -111,9 +115,9 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
     mg, threshold, pmin = p["specialites_medecine_generale"], p["seuil_patients_mt_adultes_mg"], p["percentile_minimum"]
     children_threshold = p["seuil_patients_enfants_derogation_mg"]  # None: the criterion is not in the sources
     everywhere, pct_solo, avenant8 = p["options_partout"], p["percentile_temps_plein_zac_solo"], p["entree_en_vigueur_avenant_8"]
-    groups = {k: e.value for k, e in regime.tables["groupe_specialite"].entries.items()}
+    groups: dict[Any, Any] = {k: e.value for k, e in regime.tables["groupe_specialite"].entries.items()}
     depts = {k: (e.value, e.complete) for k, e in regime.tables["departements_en_tension"].entries.items()}
-    options = {"1/3": "etp_1_3", "1/2": "etp_1_2", "1": "etp_1"}
+    options: dict[Any, str] = {"1/3": "etp_1_3", "1/2": "etp_1_2", "1": "etp_1"}
     coordinated = {"msp", "centre_de_sante", "esp", "ess", "cpts", "autre"}
 
     def any3(*values: bool | None) -> bool | None:
@@ -222,12 +226,27 @@ def main(argv: list[str] | None = None) -> int:
         with gc_paused():  # as evaluate_many does
             return list(iter_summaries(rows, ON, evaluator=evaluator, flat=True))
 
-    (plain_times, batch_times, summary_times), (plain_statuses, verdicts, summaries) = in_turn(
-        args.repeat, lambda: [plain(r) for r in rows],
-        lambda: evaluate_many(rows, on=ON, flat=True, evaluator=evaluator), summarise_all)
+    def read_all() -> list[Any]:  # the batch path's first step: rows read into facts, a chunk at a time
+        with gc_paused():
+            return [f for i in range(0, len(rows), _CHUNK) for f in _READER.read_many(rows[i:i + _CHUNK])]
+
+    def read_and_judge_all() -> list[Any]:  # and its second: the conditions decided (as the batch path does)
+        with gc_paused():
+            judged: list[Any] = []
+            for i in range(0, len(rows), _CHUNK):
+                facts = [f for f in _READER.read_many(rows[i:i + _CHUNK]) if f is not None]
+                for j in range(0, len(facts), _JUDGED):
+                    judged += evaluator._judge_many(facts[j:j + _JUDGED], ON)
+            return [j[5] for j in judged]  # the statuses (every row here has a regime)
+
+    (plain_times, batch_times, summary_times, read_times, judge_times), \
+        (plain_statuses, verdicts, summaries, _, judged_statuses) = in_turn(
+            args.repeat, lambda: [plain(r) for r in rows],
+            lambda: evaluate_many(rows, on=ON, flat=True, evaluator=evaluator), summarise_all,
+            read_all, read_and_judge_all)
     statuses = [getattr(v, "status", "invalid") for v in verdicts]
-    if [s["status"] for s in summaries] != statuses:
-        print("FAIL: the summary rows and the verdicts give other statuses")
+    if [s["status"] for s in summaries] != statuses or judged_statuses != statuses:
+        print("FAIL: the summary rows or the judged rows and the verdicts give other statuses")
         return 1
     differ = [i for i, (a, b) in enumerate(zip(plain_statuses, statuses)) if a != b]
     load = import_and_load_seconds(args.repeat)
@@ -251,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio batch / plain: {ratio:.2f}x, {ratio_low:.2f} to {ratio_high:.2f} over the rounds after the first"
           f"   (target: at most {TARGET_RATIO:g}x)")
     print(f"rate / target: {rate / TARGET_RATE:.2f}  (target: {TARGET_RATE:,} verdicts/s)")
+    read_ratio, judge_ratio = ratios(read_times, plain_times)[0], ratios(judge_times, plain_times)[0]
+    print(f"where the time goes, as the median ratio to the plain function: reading the rows {read_ratio:.2f}x"
+          f" ({1e6 * min(read_times) / n:.1f} µs/case), reading and judging them {judge_ratio:.2f}x"
+          f" ({1e6 * min(judge_times) / n:.1f} µs/case), and summary rows {summary_ratio:.2f}x or full verdicts"
+          f" {ratio:.2f}x from there")
     print(f"import + load all rule files: {load:.3f} s  (ratio to the 0.3 s target: {load / TARGET_IMPORT:.2f})")
     ok = True
     if differ:

@@ -274,6 +274,19 @@ def test_benchmark_plain_function_agrees_with_the_library():
     assert {v.status for v in verdicts} == {"eligible", "not_eligible", "undetermined"}
 
 
+def test_benchmark_script_runs_and_checks_its_paths_agree(capsys):
+    """The speed benchmark runs end to end on a few rows: its paths give the same statuses, it prints the
+    rates, the ratios and where the time goes, and its exit code says whether the targets are met."""
+    bench = _bench_batch()
+    code = bench.main(["--cases", "400", "--repeat", "3"])
+    out = capsys.readouterr().out
+    assert "FAIL" not in out
+    for line in ("plain function :", "batch, full    :", "summary rows   :", "ratio batch / plain:",
+                 "where the time goes", "reading the rows", "import + load all rule files:"):
+        assert line in out
+    assert code == (1 if "target missed" in out else 0)
+
+
 @pytest.mark.slow
 def test_100000_rows_through_the_cli_and_a_dataframe_give_the_same_statuses(tmp_path, capsys):
     pd = pytest.importorskip("pandas")

@@ -1,8 +1,8 @@
 """Static checks of the library's own code, run with the test suite (and so in CI).
 
 The package ships ``py.typed``: applications that type-check against it rely on its annotations, so the
-package must pass ``mypy --strict`` (the configuration is ``[tool.mypy]`` in ``pyproject.toml``). Ruff
-checks the code, the tests and the benchmarks. Both tools are pinned by the ``test`` extra.
+package must pass ``mypy --strict`` (the configuration is ``[tool.mypy]`` in ``pyproject.toml``), and so must
+the benchmarks. Ruff checks the code, the tests and the benchmarks. Both tools are pinned by the ``test`` extra.
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ def test_static_tool_installed(tool: str) -> None:
 
 def test_package_is_type_checked_strictly() -> None:
     result = _run("mypy", "src/assistmed_rules")
+    assert result.returncode == 0, f"mypy --strict (pyproject.toml) found errors:\n{result.stdout}{result.stderr}"
+
+
+def test_benchmarks_are_type_checked_strictly() -> None:
+    """The benchmarks call the library as its users do (and time some of its private parts): typed too."""
+    result = _run("mypy", "benchmarks")
     assert result.returncode == 0, f"mypy --strict (pyproject.toml) found errors:\n{result.stdout}{result.stderr}"
 
 
