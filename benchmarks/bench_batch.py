@@ -115,6 +115,7 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
     mg, threshold, pmin = p["specialites_medecine_generale"], p["seuil_patients_mt_adultes_mg"], p["percentile_minimum"]
     children_threshold = p["seuil_patients_enfants_derogation_mg"]  # None: the criterion is not in the sources
     everywhere, pct_solo, avenant8 = p["options_partout"], p["percentile_temps_plein_zac_solo"], p["entree_en_vigueur_avenant_8"]
+    solo_zones = p["zones_hors_zip_derogation_isole"]  # None: the sources do not settle it
     groups: dict[Any, Any] = {k: e.value for k, e in regime.tables["groupe_specialite"].entries.items()}
     depts = {k: (e.value, e.complete) for k, e in regime.tables["departements_en_tension"].entries.items()}
     options: dict[Any, str] = {"1/3": "etp_1_3", "1/2": "etp_1_2", "1": "etp_1"}
@@ -149,7 +150,9 @@ def make_plain_status() -> Callable[[dict[str, Any]], str]:
             any3(None if practice is None else practice in coordinated,
                  eq(row.get("doctor.coordinated_practice_commitment"), True)),
             any3(None if doctors is None else doctors >= 2, eq(practice, "msp"),
-                 eq(row.get("doctor.group_practice_commitment"), True)),
+                 all3(eq(row.get("doctor.group_practice_commitment"), True), eq(zone, "zip")),
+                 all3(eq(row.get("doctor.group_practice_commitment"), True),
+                      None if zone is None or solo_zones is None else zone in solo_zones)),
             any3(all3(None if spec is None else spec in mg, None if adults is None else adults > threshold),
                  all3(None if spec is None else spec not in mg, None if percentile is None else percentile > pmin),
                  eq(row.get("doctor.new_installation"), True), eq(row.get("doctor.rqth"), True),

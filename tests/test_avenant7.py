@@ -336,17 +336,35 @@ def test_an_msp_counts_as_grouped_practice(make_case, changes):
 
 
 def test_solo_doctor_with_commitment_unknown_is_undetermined(make_case):
-    verdict = evaluate(make_case(SOLO_IN_CPTS))
+    verdict = evaluate(make_case({**SOLO_IN_CPTS, "doctor.zone": "zip"}))
     assert verdict.finding("a7.exercice_regroupe").outcome == "unknown"
     assert verdict.missing == ["doctor.group_practice_commitment"]
 
 
-def test_solo_doctor_committing_to_group_is_met_with_an_obligation_two_years_after_hiring(make_case):
-    verdict = evaluate(make_case({**SOLO_IN_CPTS, "doctor.group_practice_commitment": True,
+def test_solo_doctor_committing_to_group_in_a_zip_is_met_with_an_obligation_two_years_after_hiring(make_case):
+    verdict = evaluate(make_case({**SOLO_IN_CPTS, "doctor.group_practice_commitment": True, "doctor.zone": "zip",
                                   "assistant.hire_date": "2020-03-15"}))
     assert verdict.finding("a7.exercice_regroupe").outcome == "met"
     assert verdict.status == "eligible"
     assert obligation(verdict, "a7.exercice_regroupe.adhesion").due_date == date(2022, 3, 15)
+
+
+@pytest.mark.parametrize("zone", ["zac", "hors_zonage"])
+def test_solo_doctor_committing_to_group_outside_a_zip_is_undetermined_the_sources_do_not_settle_it(make_case, zone):
+    """The ARS PACA portal gives the derogation with no zone; ORIFF-PL keeps it to under-served zones, a Medscape
+    case to ZIP and ZAC: outside a ZIP the rule file leaves the zones empty, so the finding is unknown, and what
+    is missing is the rule datum, not an input."""
+    verdict = evaluate(make_case({**SOLO_IN_CPTS, "doctor.group_practice_commitment": True, "doctor.zone": zone}))
+    finding = verdict.finding("a7.exercice_regroupe")
+    assert (finding.outcome, finding.certainty, verdict.status) == ("unknown", "uncertain", "undetermined")
+    assert verdict.missing == []
+    assert verdict.missing_data == ["param zones_hors_zip_derogation_isole"]
+
+
+def test_solo_doctor_committing_to_group_with_the_zone_unknown_is_asked_for_the_zone(make_case):
+    verdict = evaluate(make_case({**SOLO_IN_CPTS, "doctor.group_practice_commitment": True}))
+    assert verdict.finding("a7.exercice_regroupe").outcome == "unknown"
+    assert verdict.missing == ["doctor.zone"]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -47,6 +47,20 @@ def test_full_time_gp_2020_at_p96_gets_36000_each_year():
     assert verdict.aid_total == D(180000)
 
 
+@pytest.mark.parametrize("percentile", [95, 96, 92])
+def test_a_year_whose_amount_an_uncertain_band_decides_is_uncertain(percentile):
+    """Who falls in the majorated bands is not settled: the avenant 7 digest says « > P95 » where the later
+    regimes say « ≥ P95 » (../shared/legal/avenant7-2019.md:126), and how a GP's two percentiles combine is
+    NOT FOUND (avenant7-2019.md:134). A year is uncertain when its band gives it another amount than the
+    default would: years 2 to 5 at P95 and above (year 1 is 36 000 either way), years 3 to 5 at P90 to P95."""
+    verdict = evaluate(case(percentile))
+    decided = [False, True, True, True, True] if percentile >= 95 else [False, False, True, True, True]
+    assert [y.certainty == "uncertain" for y in verdict.aid] == decided
+    for year, by_band in zip(verdict.aid, decided):
+        assert ("non précisé" in (year.note or "")) == by_band
+    assert [y.certainty for y in evaluate(case(80)).aid] == ["confirmed"] * 5  # p70: the default amounts
+
+
 def test_full_time_gp_2020_at_p60_and_the_unconfirmed_band():
     verdict = evaluate(case(60))
     assert amounts(verdict) == [D(36000), D(27000), D(21000), D(21000), D(21000)]
@@ -60,7 +74,7 @@ def test_full_time_gp_2020_at_p60_and_the_unconfirmed_band():
 
 
 def test_training_deadline_of_an_assistant_hired_on_29_february():
-    c = case(60, signature="2024-03-15")  # a 2024 contract: qualification (CQP or FAE) within 2 years
+    c = case(60, signature="2024-03-15")  # a règlement arbitral contract: qualification within 3 years
     c["assistant"] = {"qualification": "aucune", "hire_date": "2024-02-29"}
     on_due = evaluate(c, on="2026-02-28")
     obligation = next(o for o in on_due.obligations if o.obligation_id == "ra2023.formation.qualification")

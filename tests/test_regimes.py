@@ -145,13 +145,22 @@ def test_one_third_etp_closed_to_new_contracts_from_may_2023():
     assert evaluate(signed(SOLO_GP, "2024-06-22", option="1/3")).status == "undetermined"
 
 
-def test_avenant_7_one_third_contract_may_be_renewed_under_the_reglement_arbitral():
+def test_avenant_7_one_third_contract_is_renewed_at_its_term_so_never_under_the_reglement_arbitral():
+    """The 2023 text lets avenant 7 contracts run « jusqu'à leur terme » and lets the 1/3 ETP ones « être
+    renouvelés » (../shared/legal/reglement-arbitral-2023.md:85-90): at their five-year term
+    (../shared/legal/avenant7-2019.md:115), which no avenant 7 contract reaches before 2024-09-01, after the
+    règlement arbitral ended. A "renewal" before the term is refused, and the aid scale does not restart."""
     renewal = signed(SOLO_GP, "2024-03-01", option="1/3", is_renewal=True,
                      renews={"signature_date": "2019-10-01", "option": "1/3"})
-    assert evaluate(renewal).status == "eligible"
+    verdict = evaluate(renewal)
+    assert (verdict.regime, verdict.failed_rules, verdict.aid) == ("reglement-arbitral-2023", ["ra2023.option"], [])
     half = signed(SOLO_GP, "2024-03-01", option="1/3", is_renewal=True,
                   renews={"signature_date": "2019-10-01", "option": "1/2"})
     assert evaluate(half).failed_rules == ["ra2023.option"]
+    # the rule itself: a 1/3 avenant 7 contract reaching its term under these rules would be renewed
+    book = load_rules()
+    regime = book.regime("reglement-arbitral-2023")
+    assert regime.param("duree_contrats_avenant_7", date(2024, 3, 1)).years == 5
 
 
 def test_avenant_7_one_third_renewal_at_term_is_open_under_the_2024_convention():
@@ -168,7 +177,8 @@ def test_avenant_7_one_third_renewal_at_term_is_open_under_the_2024_convention()
     assert "cm2024.option" in verdict.uncertain_rules
     for contract in ({"is_renewal": False},  # a new 1/3 contract: closed since May 2023
                      {"renews": {"signature_date": "2019-09-01", "option": "1/2"}},  # not a 1/3 contract
-                     {"renews": {"signature_date": "2023-09-01", "option": "1/3"}}):  # not an avenant 7 one
+                     {"renews": {"signature_date": "2023-09-01", "option": "1/3"}},  # not an avenant 7 one
+                     {"renews": {"signature_date": "2019-09-02", "option": "1/3"}}):  # before its term
         case = signed(renewal, "2024-09-01", **contract)
         assert evaluate(case).failed_rules == ["cm2024.option"], contract
 

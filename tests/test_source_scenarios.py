@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistmed_rules import evaluate
+from assistmed_rules import evaluate, load_rules
 
 D = Decimal
 RA_2023 = "reglement-arbitral-2023"
@@ -125,18 +125,22 @@ def test_last_avenant_7_one_third_contract_takes_the_revaluation_from_year_3():
     assert amounts(verdict)[1:] == [D(9000), D(7350), D(7350), D(7350)]
 
 
-def test_running_one_third_contract_year_2_after_22_june_2024_gets_9450():
-    """A 1/3 ETP contract whose year 2 starts after 22 June 2024 must be signed after 22 June 2023, so it is
-    a renewal of an avenant 7 1/3 ETP contract under the règlement arbitral (allowed:
-    ../shared/legal/reglement-arbitral-2023.md:85-90). Running on 22 June 2024, it takes the revalued amounts
-    from its first anniversary on or after that date (../shared/legal/convention-2024.md:93-95): year 2, from
-    2024-09-01, 9 000 → 9 450; year 3 and after 7 000 → 7 350 (../shared/legal/convention-2024.md:58)."""
+def test_the_revalued_9450_for_a_one_third_year_2_is_encoded_but_no_running_contract_reaches_it():
+    """ameli's table revalues a running 1/3 ETP contract's year 2 from 9 000 to 9 450
+    (../shared/legal/convention-2024.md:58), from the first anniversary on or after 22 June 2024
+    (../shared/legal/README.md:16). The last avenant 7 contract, signed 2023-04-30, starts its year 2 on
+    2024-04-30, before that date; and a 1/3 contract can only be renewed at its five-year term
+    (../shared/legal/reglement-arbitral-2023.md:85-90, ../shared/legal/avenant7-2019.md:115), not under the
+    règlement arbitral. The amount is in the rule file, dated, and no case computes it."""
+    regime = load_rules().regime("avenant7-2019")
+    assert regime.param("montant_tiers_an2", date(2024, 6, 22)) == D(9450)
+    assert regime.param("montant_tiers_an2", date(2024, 6, 21)) == D(9000)
+    last = evaluate(gp("2023-04-30", option="1/3"))
+    assert last.aid[1].start == date(2024, 4, 30) and last.aid[1].amount == D(9000)
     case = gp("2023-09-01", option="1/3")
     case["contract"].update(is_renewal=True, renews={"signature_date": "2019-09-02", "option": "1/3"})
     verdict = evaluate(case)
-    assert (verdict.status, verdict.regime) == ("eligible", RA_2023)
-    assert verdict.aid[1].start == date(2024, 9, 1)
-    assert amounts(verdict)[1:] == [D(9450), D(7350), D(7350), D(7350)]
+    assert (verdict.regime, verdict.status, verdict.failed_rules) == (RA_2023, "not_eligible", ["ra2023.option"])
 
 
 # -- 4. règlement arbitral amounts -------------------------------------------------------------------------

@@ -37,6 +37,8 @@ class Band:
     id: str
     start: float
     label: str
+    certainty: str = "confirmed"
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,8 @@ def _option(value: str, where: str) -> str:
 def compile_aid(spec: AidSpec, params: Mapping[str, Any], cite: Cite) -> AidSchedule:
     if spec.percentile not in FIELDS or FIELDS[spec.percentile].kind != "number":
         raise ConditionError(f"aid.percentile: {spec.percentile!r} is not a numeric input field")
-    bands = tuple(sorted((Band(b.id, b.start, b.label) for b in spec.bands), key=lambda b: -b.start))
+    bands = tuple(sorted((Band(b.id, b.start, b.label, b.certainty, b.note) for b in spec.bands),
+                         key=lambda b: -b.start))
     band_ids = {b.id for b in bands}
     if len(band_ids) != len(bands):
         raise ConditionError("aid.bands: two bands have the same id")
@@ -391,13 +394,21 @@ def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, st
         if None in values:
             note = text("aid.no_value", language)
     uncertain = entry is None or entry.certainty == "uncertain" or schedule.certainty == "uncertain"
+    if note is None and entry is not None:
+        note = entry.note or None
+    band = bands[0] if len(bands) == 1 else None
+    if band is not None and band.certainty == "uncertain":
+        _, default = _amount_for(regime, schedule, option, year, None, start)
+        if (None if default is None else default.value) != (None if entry is None else entry.value):
+            uncertain = True  # the band decides this year's amount
+            note = " ".join(filter(None, (note, band.note)))
     return {
         "contract_year": year, "start": None, "end": None,  # the dates are filled per case
         "band": band_id, "amount": amount, "possible_amounts": possible, "parameter": pname,
         "value_from": None if entry is None else entry.start, "modulated": year >= schedule.modulation.from_year,
         "citations": list(entry.citations) if entry is not None else list(schedule.citations),
         "certainty": "uncertain" if uncertain else "confirmed",
-        "note": (entry.note if entry is not None and entry.note else None) if note is None else note,
+        "note": note,
         "missing": missing, "advance": None,
     }
 

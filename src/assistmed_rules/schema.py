@@ -207,8 +207,13 @@ class TransitionSpec(_Certain):
     en: SaysEnSpec | None = None
 
 
-class BandSpec(_Spec):
-    """A percentile band of the national distribution: from ``from`` (inclusive) to the next band."""
+class BandSpec(_Certain):
+    """A percentile band of the national distribution: from ``from`` (inclusive) to the next band.
+
+    ``certainty: uncertain`` (with its note) when the sources do not settle who falls in the band (its
+    boundary, or the indicator whose percentile places the doctor): an aid year whose amount this band
+    decides is then uncertain.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     start: float = Field(alias="from", ge=0, le=100)
