@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from strategies import evaluation_dates, flatten, likely_eligible_cases, value_strategy, with_values
 
-from assistmed_rules import Case, evaluate
+from assistmed_rules import Case, Suggestion, evaluate
 from assistmed_rules.conditions import FIELDS
 from assistmed_rules.whatif import _apply
 
@@ -30,6 +30,18 @@ def test_join_a_coordinated_practice_or_commit():
     assert all(len(c) == 1 for c in changes)
     assert all(s.rules == ["a7.exercice_coordonne"] for s in suggestions)
     assert all(c.url.startswith("http") for s in suggestions for c in s.citations)
+
+
+def test_a_suggestion_reads_as_its_message_in_the_verdicts_language():
+    case = gp(coordinated_practice="aucune", coordinated_practice_commitment=False, group_practice_doctors=3)
+    french = evaluate(case).how_to_qualify()
+    assert all(isinstance(s, Suggestion) and str(s) == s.message for s in french)
+    commit = next(s for s in french if s.changes == {"doctor.coordinated_practice_commitment": True})
+    assert str(commit) == ("Devient éligible avec : doctor.coordinated_practice_commitment → oui"
+                           " (règles a7.exercice_coordonne).")
+    english = evaluate(case, language="en").how_to_qualify()
+    assert [s.changes for s in english] == [s.changes for s in french]
+    assert "doctor.coordinated_practice_commitment → yes" in str(english[-1])
 
 
 def test_reach_the_patient_threshold():

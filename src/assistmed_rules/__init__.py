@@ -26,6 +26,7 @@ from .models import (
 from .nomenclature import Specialty
 from .rulebook import RuleBook, load_rules
 from .verdict import AidYear, Citation, Finding, Objective, ObligationStatus, Review, Verdict
+from .whatif import Suggestion
 
 __version__ = "0.1.0"
 
@@ -53,6 +54,7 @@ __all__ = [
     "RuleFileError",
     "Sector",
     "Specialty",
+    "Suggestion",
     "TariffOption",
     "Verdict",
     "Zone",

@@ -6,6 +6,7 @@ Both are written in the verdict's language (``Verdict.language``: French by defa
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 from .i18n import euros, text
 from .verdict import Citation, Verdict
@@ -67,7 +68,7 @@ def render_text(verdict: Verdict) -> str:
             if year.advance is not None:
                 adv = year.advance
                 lines.append("      " + t(
-                    "report.advance", share=f"{adv.share_percent:g}",
+                    "report.advance", share=_percent(adv.share_percent, lang),
                     amount=euros(adv.amount, lang) if adv.amount is not None else t("report.amount_unknown"),
                     due=adv.due_date.isoformat() if adv.due_date else t("report.no_due_date"),
                     counted=adv.counted_from))
@@ -134,3 +135,9 @@ def render_html(verdict: Verdict) -> str:
         f"<th>{t('html.source')}</th></tr>"
         + "".join(rows) + "</table>" + "".join(extra) + "</div>"
     )
+
+
+def _percent(value: Decimal, language: str) -> str:
+    """A percentage as written in ``language``: ``70``, ``7,5`` in French, ``7.5`` in English."""
+    shown = format(value.normalize(), "f")
+    return shown.replace(".", ",") if language == "fr" else shown

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .whatif import Suggestion
 
 Status = Literal["eligible", "not_eligible", "undetermined"]
 Outcome = Literal["met", "not_met", "unknown"]
@@ -195,11 +198,14 @@ class Verdict(_Out):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def how_to_qualify(self, max_changes: int = 3) -> list[Any]:
+    def how_to_qualify(self, max_changes: int = 3) -> list[Suggestion]:
         """The smallest changes the doctor can act on that would make this case eligible (see ``whatif``).
 
         Each :class:`~assistmed_rules.whatif.Suggestion` gives the changed inputs, the rules they satisfy and
-        their citations; an eligible verdict gets an empty list.
+        their citations, and says it (``str(suggestion)``). An eligible verdict gets an empty list, and so
+        does one that no change of at most ``max_changes`` actionable inputs makes eligible: an
+        ``undetermined`` verdict whose missing inputs are facts the doctor cannot change (``verdict.missing``)
+        gets suggestions once they are given.
         """
         if self._origin is None:
             raise ValueError("this verdict was not produced by evaluate() in this process: evaluate the case again")

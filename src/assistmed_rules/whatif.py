@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .conditions import FIELDS, ORDERED
 from .i18n import text
+from .messages import show
 from .models import Case
 from .verdict import Citation
 
@@ -40,7 +41,11 @@ MAX_COMBINATIONS = 400
 
 
 class Suggestion(BaseModel):
-    """A set of changes to the case that makes it eligible, with the rules they satisfy."""
+    """A set of changes to the case that makes it eligible, with the rules they satisfy.
+
+    ``changes`` maps input paths to their new values, ``rules`` names the conditions that were not met,
+    ``message`` says it in the verdict's language (also what ``str()`` gives), ``citations`` cites the rules.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -48,6 +53,9 @@ class Suggestion(BaseModel):
     rules: list[str]
     message: str
     citations: list[Citation]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _thresholds(spec: Any, path: str, regime: Regime, day: date) -> Iterator[tuple[str, Any, list[str]]]:
@@ -113,7 +121,12 @@ def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: date | str | None, max_changes: int = 3) -> list[Suggestion]:
-    """Smallest sets of actionable changes that turn the case eligible, fewest changes first."""
+    """Smallest sets of actionable changes that turn the case eligible, fewest changes first.
+
+    Empty for an eligible case, and when some condition that is not met (or unknown) reads no input the
+    doctor can act on: an ``undetermined`` verdict whose missing inputs are facts (the specialty, the
+    sector...) gets suggestions once ``verdict.missing`` is given.
+    """
     from .engine import coerce_case
 
     case = coerce_case(case)
@@ -151,7 +164,7 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         result = _evaluate(evaluator, data, changes, on)
         if result is not None and result.status == "eligible":
             cited = [c for rule_id in blocking for c in rules[rule_id].citations]
-            changed = " ; ".join(f"{path} → {value}" for path, value in changes.items())
+            changed = " ; ".join(f"{path} → {show(value, evaluator.language)}" for path, value in changes.items())
             found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
                                     message=text("whatif.suggestion", evaluator.language, changes=changed,
                                                  rules=", ".join(blocking))))
