@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
@@ -30,7 +30,7 @@ from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, pick, text
 from .messages import PerCase, escape, format_value, render, show, template_values
-from .models import EARLIEST_DATE, LATEST_DATE, Case
+from .models import Case, parse_day
 from .money import add_delay, aid_schedule, aid_total, objectives
 from .money import review as review_year
 from .plan import MEMO_LIMIT, CaseView, DateInfo, Lookup, Memo, RegimePlan, Signatures, shown_per_case
@@ -54,21 +54,18 @@ def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
 
 
 def coerce_date(value: date | str | None, name: str = "on") -> date | None:
-    """Accept a date or an ISO string ``YYYY-MM-DD``, from 1900-01-01 to 2100-12-31 (as the case's dates)."""
+    """Accept what the case's dates accept (:func:`~assistmed_rules.models.parse_day`): a date, a datetime at
+    midnight or the text ``YYYY-MM-DD``, from 1900-01-01 to 2100-12-31; None stays None.
+
+    Anything else is a ValueError naming the argument: ``coerce_date("20210101")`` and ``coerce_date(20210101)``
+    are refused like ``coerce_date("2021-1-1")``.
+    """
     if value is None:
         return None
-    if isinstance(value, datetime):
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
-    else:
-        try:
-            day = date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValueError(f"{name}={value!r} is out of range: dates from {EARLIEST_DATE} to {LATEST_DATE} are accepted")
-    return day
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r}: {exc}") from None
 
 
 def _dedupe(items: Missing) -> list[str]:

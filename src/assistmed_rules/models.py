@@ -17,8 +17,9 @@ True
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
@@ -176,14 +177,56 @@ Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 #: The classes of pandas' missing values (``pandas.NA``, ``pandas.NaT``), told by name: pandas is optional.
 PANDAS_MISSING = frozenset({"NAType", "NaTType"})
 
+#: What a date error says is accepted.
+DATE_EXPECTED = "expected a date written YYYY-MM-DD, e.g. 2020-03-01"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-def _unknown_date(value: Any) -> Any:
-    """pandas' missing date (``NaT``) or value (``NA``): unknown."""
-    return None if value.__class__.__name__ in PANDAS_MISSING else value
+
+def parse_day(value: Any) -> date:
+    """A day given as a ``date``, a ``datetime`` at midnight (what a DataFrame's date column holds) or the
+    text ``YYYY-MM-DD`` (surrounding spaces removed), from :data:`EARLIEST_DATE` to :data:`LATEST_DATE`.
+
+    Anything else is a ValueError saying what is accepted: a number is not read as a timestamp, nor
+    ``20200301`` or ``01/03/2020`` as a day.
+
+    >>> parse_day(" 2020-03-01 ")
+    datetime.date(2020, 3, 1)
+    >>> parse_day(20200301)
+    Traceback (most recent call last):
+    ValueError: expected a date written YYYY-MM-DD, e.g. 2020-03-01; got the number 20200301
+    """
+    if isinstance(value, datetime):  # a datetime is a date too: test it first
+        if value.time() != time(0) or getattr(value, "nanosecond", 0):
+            raise ValueError(f"{DATE_EXPECTED}; got {value.isoformat()}, a date with a time of day: give the date alone")
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
+        written = value.strip()
+        if not _ISO_DAY.fullmatch(written):
+            raise ValueError(f"{DATE_EXPECTED}; got {value!r}")
+        try:
+            day = date.fromisoformat(written)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a day of the calendar; {DATE_EXPECTED}") from None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{DATE_EXPECTED}; got the number {value!r}")
+    else:
+        raise ValueError(f"{DATE_EXPECTED}; got {type(value).__name__} {value!r}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"{day} is out of range: dates from {EARLIEST_DATE} to {LATEST_DATE} are accepted")
+    return day
+
+
+def _day(value: Any) -> date | None:
+    """A date of the case (see :func:`parse_day`), or None when unknown (None, pandas' ``NaT`` or ``NA``)."""
+    if value is None or value.__class__.__name__ in PANDAS_MISSING:
+        return None
+    return parse_day(value)
 
 
 #: A date of the case that may be unknown (None, or pandas' NaT).
-OptionalDay = Annotated[Day | None, BeforeValidator(_unknown_date)]
+OptionalDay = Annotated[Day | None, BeforeValidator(_day)]
 
 _G = TypeVar("_G")
 
