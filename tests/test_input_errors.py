@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from assistmed_rules import Case, InvalidCaseError, evaluate, evaluate_many
+from assistmed_rules import AssistmedError, Case, InvalidCaseError, evaluate, evaluate_many, review
 from assistmed_rules.engine import coerce_date
 
 ON = "2020-03-01"
@@ -61,3 +61,76 @@ def test_the_evaluation_date_accepts_what_the_case_dates_accept(given):
 @pytest.mark.parametrize("given", ["2021-01-01", " 2021-01-01", date(2021, 1, 1), datetime(2021, 1, 1)])
 def test_the_evaluation_date_as_text_or_a_date(given):
     assert coerce_date(given) == date(2021, 1, 1)
+
+
+# -- review(): its arguments are checked, and refused with InvalidCaseError naming them ----------------------
+README_CASE = {  # README.md, "In 30 seconds"
+    "doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+               "zone": "zip", "activity": {"mt_patients_adult": 1000, "file_active": 2000, "percentile": 40}},
+    "assistant": {"qualification": "aucune", "hire_date": "2020-02-03"},
+    "contract": {"signature_date": "2020-01-15", "option": "1/3"},
+}
+
+
+def review_errors(case: dict, contract_year: object, achieved: object) -> list[dict]:
+    with pytest.raises(InvalidCaseError) as info:
+        review(case, contract_year, achieved)  # type: ignore[arg-type]
+    assert str(info.value).startswith("review: ")
+    return info.value.errors
+
+
+@pytest.mark.parametrize("given", [1200.7, -5, "-5", "lots", True, 1_000_001, [1200]])
+def test_a_review_refuses_a_count_that_is_not_a_whole_number_of_patients(given):
+    errors = review_errors(README_CASE, 3, {"patientele_mt": given})
+    assert [e["field"] for e in errors] == ["achieved.patientele_mt"]
+    assert errors[0]["message"] == f"expected a whole number of patients from 0 to 1 000 000 (e.g. 1200); got {given!r}"
+
+
+@pytest.mark.parametrize("given", ["3", 3.0, 3])
+def test_a_review_reads_whole_numbers_as_the_case_s_counts_are_read(given):
+    """Counts of the case may be written "900": so may the review's (and its contract year)."""
+    result = review(README_CASE, given, {"patientele_mt": str(1200), "file_active": 2400.0})
+    assert result.contract_year == 3
+    assert [i.achieved for i in result.indicators] == [1200, 2400]
+    assert result.objectives_met is True
+
+
+@pytest.mark.parametrize("given", ["three", 2.5, None, True])
+def test_a_review_refuses_a_contract_year_that_is_not_a_whole_number(given):
+    errors = review_errors(README_CASE, given, {})
+    assert [e["field"] for e in errors] == ["contract_year"]
+    assert "expected a whole number, a year of the contract from 1" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("given", [0, 6, -1])
+def test_a_review_names_the_years_of_the_contract(given):
+    errors = review_errors(README_CASE, given, {})
+    assert errors == [{"field": "contract_year", "input": given,
+                       "message": f"expected a year of this contract, from 1 to 5; got {given}"}]
+
+
+def test_a_review_names_the_indicators_accepted_and_every_problem():
+    errors = review_errors(README_CASE, 9, {"patients": 3})
+    assert {e["field"]: e["message"] for e in errors} == {
+        "contract_year": "expected a year of this contract, from 1 to 5; got 9",
+        "achieved.patients": "'patients' is not an objective indicator of this case; accepted: patientele_mt, file_active",
+    }
+    errors = review_errors(README_CASE, 1, [("patientele_mt", 1200)])
+    assert [e["field"] for e in errors] == ["achieved"]
+    assert "expected a dict" in errors[0]["message"]
+
+
+def test_a_review_without_a_signature_date_names_it():
+    case = {**README_CASE, "contract": {"option": "1/3"}}
+    errors = review_errors(case, 1, {})
+    assert [e["field"] for e in errors] == ["contract.signature_date"]
+    assert "YYYY-MM-DD" in errors[0]["message"]
+
+
+def test_every_review_input_error_is_a_library_error_and_a_value_error():
+    """Callers catching AssistmedError, or ValueError as before, catch them all."""
+    for year, achieved in [("3", {"patientele_mt": "x"}), (9, {}), (1, {"nope": 1}), (2.5, {})]:
+        with pytest.raises(AssistmedError):
+            review(README_CASE, year, achieved)  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            review(README_CASE, year, achieved)  # type: ignore[arg-type]

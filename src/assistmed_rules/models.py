@@ -159,7 +159,9 @@ def _not_a_bool(value: Any) -> Any:
     return value
 
 
-Count = Annotated[int | None, Field(ge=0, le=1_000_000), BeforeValidator(_not_a_bool)]
+#: The largest count of patients accepted (a larger one is a typing error).
+MAX_COUNT = 1_000_000
+Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT), BeforeValidator(_not_a_bool)]
 
 #: Marks the inputs a doctor can act on (what-if suggestions change only these): join a practice, commit,
 #: adhere to OPTAM, choose another option, grow the patientèle. Specialty, sector, place and dates are facts.
@@ -196,7 +198,7 @@ def parse_day(value: Any) -> date:
     ValueError: expected a date written YYYY-MM-DD, e.g. 2020-03-01; got the number 20200301
     """
     if isinstance(value, datetime):  # a datetime is a date too: test it first
-        if value.time() != time(0) or getattr(value, "nanosecond", 0):
+        if value.time() != time(0) or getattr(value, "nanosecond", 0) != 0:
             raise ValueError(f"{DATE_EXPECTED}; got {value.isoformat()}, a date with a time of day: give the date alone")
         day = value.date()
     elif isinstance(value, date):
