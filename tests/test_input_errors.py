@@ -134,3 +134,53 @@ def test_every_review_input_error_is_a_library_error_and_a_value_error():
             review(README_CASE, year, achieved)  # type: ignore[arg-type]
         with pytest.raises(ValueError):
             review(README_CASE, year, achieved)  # type: ignore[arg-type]
+
+
+# -- yes/no fields: the error says what is accepted ----------------------------------------------------------
+@pytest.mark.parametrize("given", ["oui", "vrai", 2, 0.5, "", "truth", [True]])
+def test_a_yes_no_field_says_what_it_accepts(given):
+    errors = errors_of({"doctor": {"rqth": given}})
+    assert [e["field"] for e in errors] == ["doctor.rqth"]
+    assert errors[0]["message"] == (
+        f"expected true or false (also accepted: yes/no, on/off, y/n, t/f, 1/0, in any case); got {given!r}")
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (True, True), ("false", False), (" TRUE ", True), ("True", True), ("yes", True), ("No", False), ("on", True),
+    ("off", False), ("y", True), ("f", False), ("1", True), ("0", False), (1, True), (0, False), (1.0, True),
+])
+def test_a_yes_no_field_accepts_what_docs_input_md_lists(given, expected):
+    """docs/input.md lists these: true/false and what CSV files and spreadsheets write for them."""
+    assert Case.model_validate({"contract": {"is_renewal": given}}).contract.is_renewal is expected
+
+
+# -- specialties: codes are accepted, and a code without its leading zero is recognised ----------------------
+@pytest.mark.parametrize(("given", "code", "slug"), [("1", "01", "medecine_generale"), (3, "03", "cardiologie"),
+                                                     (1.0, "01", "medecine_generale"), (" 5", "05", "dermatologie")])
+def test_a_specialty_code_without_its_leading_zero_suggests_the_code(given, code, slug):
+    message = errors_of({"doctor": {"specialty": given}})[0]["message"]
+    assert message.startswith(f"unknown specialty {given!r} (did you mean {code!r}, the code of {slug}?")
+    assert "the two-digit Assurance Maladie code as text (e.g. '01')" in message
+
+
+@pytest.mark.parametrize("given", ["99", "cardio"])
+def test_an_unknown_specialty_says_codes_and_slugs_are_accepted(given):
+    message = errors_of({"doctor": {"specialty": given}})[0]["message"]
+    assert "(did you mean 'cardiologie'?)" in message if given == "cardio" else "did you mean" not in message
+    assert "accepted: the two-digit Assurance Maladie code as text (e.g. '01') or the slug: medecine_generale," in message
+
+
+# -- a flat row given as a nested case: the error says how to pass it ----------------------------------------
+def test_dotted_keys_without_flat_say_how_to_pass_a_flat_row():
+    row = {"doctor.sector": "secteur_1", "doctor.activity.file_active": 900, "contract.signature_date": ON}
+    for error in [errors_of(row), evaluate_many([row])[0].errors]:
+        message = error[0]["message"]
+        assert message.startswith("'doctor.sector', 'doctor.activity.file_active', 'contract.signature_date':")
+        assert "evaluate_many(rows, flat=True)" in message and "unflatten" in message
+    assert not isinstance(evaluate_many([row], flat=True)[0], InvalidCaseError)
+
+
+def test_a_dotted_key_that_names_no_field_is_an_unknown_field():
+    errors = errors_of({"doctor.nope": 1})
+    assert errors[0]["message"].startswith("unknown field 'doctor.nope'")
+    assert "flat=True" not in errors[0]["message"]

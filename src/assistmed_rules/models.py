@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import difflib
+import numbers
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -132,7 +133,27 @@ def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Calla
     return coerce
 
 
-_specialty = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
+_specialty_or_code = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
+
+
+def _specialty(value: Any) -> Any:
+    """A specialty by its slug or its two-digit code; refused, the error says both are accepted and, for a code
+    that lost its leading zero (``1``, as a spreadsheet writes ``01``), suggests the code."""
+    try:
+        return _specialty_or_code(value)
+    except ValueError:
+        pass
+    number = isinstance(value, float) and value.is_integer()  # 1.0: a column of codes read as numbers
+    written = str(int(value) if number else value).strip().lower().replace(" ", "_")
+    code = written.zfill(2)
+    if written.isdigit() and code in SPECIALTY_BY_CODE:
+        hint = f" (did you mean {code!r}, the code of {SPECIALTY_BY_CODE[code].value}? a code is written with two digits)"
+    else:
+        hint = suggest(written, [m.value for m in Specialty])
+    raise ValueError(
+        f"unknown specialty {value!r}{hint}; accepted: the two-digit Assurance Maladie code as text (e.g. '01')"
+        f" or the slug: {', '.join(m.value for m in Specialty)}"
+    )
 
 
 def _departement(value: Any) -> Any:
@@ -153,6 +174,30 @@ QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coerc
 OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption))]
 SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty)]
 DepartementField = Annotated[str | None, BeforeValidator(_departement)]
+#: The texts read as yes or no (after removing surrounding spaces, in any case), as CSV files write them.
+YES_NO_TEXTS: dict[str, bool] = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
+                                 "y": True, "n": False, "t": True, "f": False, "1": True, "0": False}
+YES_NO_EXPECTED = "expected true or false (also accepted: yes/no, on/off, y/n, t/f, 1/0, in any case)"
+
+
+def _yes_no(value: Any) -> Any:
+    """A yes/no fact: True or False, one of :data:`YES_NO_TEXTS`, or the number 1 or 0 (a spreadsheet's)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        answer = YES_NO_TEXTS.get(value.strip().lower())
+        if answer is not None:
+            return answer
+    elif (isinstance(value, numbers.Real) and value in (0, 1)  # 1.0: a column of 0/1 with blanks (pandas)
+          or value.__class__.__module__ == "numpy" and value.__class__.__name__ in ("bool", "bool_")):  # numpy.True_
+        return bool(value)
+    raise ValueError(f"{YES_NO_EXPECTED}; got {value!r}")
+
+
+#: A yes/no fact that may be unknown (None).
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+
+
 def _not_a_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a whole number of patients, not true/false")
@@ -277,26 +322,26 @@ class Doctor(_Model):
     group_practice_doctors: int | None = Field(
         None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
     )
-    group_practice_commitment: bool | None = Field(
+    group_practice_commitment: YesNo = Field(
         None, json_schema_extra=ACTIONABLE, description="Practising alone, commits to join a grouped practice."
     )
     coordinated_practice: CoordinatedField = Field(
         None, json_schema_extra=ACTIONABLE, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
     )
-    multi_site_msp: bool | None = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
-    coordinated_practice_commitment: bool | None = Field(
+    multi_site_msp: YesNo = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
+    coordinated_practice_commitment: YesNo = Field(
         None, json_schema_extra=ACTIONABLE, description="Not yet in a coordinated practice, commits to join one."
     )
     coordinated_practice_joined_on: OptionalDay = Field(None, description="Date the doctor joined a coordinated practice.")
     group_practice_joined_on: OptionalDay = Field(None, description="Date the doctor joined a grouped practice.")
     installation_date: OptionalDay = Field(None, description="Date of the doctor's installation in liberal practice.")
-    new_installation: bool | None = Field(
+    new_installation: YesNo = Field(
         None, description="Nouvel installé as the CPAM recognises it for the aid (the texts read do not define it)."
     )
     birth_date: OptionalDay = None
-    rqth: bool | None = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
-    chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
-    mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
+    rqth: YesNo = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
+    chronic_illness: YesNo = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
+    mixed_salaried_activity: YesNo = Field(None, description="Part of the activity is salaried.")
     activity: Group[Activity] = Field(default_factory=Activity)
 
     @model_validator(mode="after")
@@ -346,7 +391,7 @@ class Assistant(_Model):
     hire_date: OptionalDay = None
     training_enrolled_on: OptionalDay = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
     qualified_on: OptionalDay = Field(None, description="Date the CQP or the FAE certificate was obtained.")
-    was_practice_secretary: bool | None = Field(None, description="Already employed as the practice's secretary.")
+    was_practice_secretary: YesNo = Field(None, description="Already employed as the practice's secretary.")
     secretary_replaced_on: OptionalDay = Field(
         None, description="Date the converted secretary post was refilled (or a télésecrétariat set up)."
     )
@@ -357,7 +402,7 @@ class PriorContract(_Model):
 
     signature_date: OptionalDay = None
     option: OptionField = Field(None, description="Option of that contract.")
-    objectives_met: bool | None = Field(None, description="Whether its patientèle objectives were reached.")
+    objectives_met: YesNo = Field(None, description="Whether its patientèle objectives were reached.")
 
 
 class Contract(_Model):
@@ -369,7 +414,7 @@ class Contract(_Model):
     option: OptionField = Field(
         None, json_schema_extra=ACTIONABLE, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1')."
     )
-    is_renewal: bool | None = Field(None, description="Whether this contract renews an earlier aid contract.")
+    is_renewal: YesNo = Field(None, description="Whether this contract renews an earlier aid contract.")
     renews: Group[PriorContract] = Field(
         default_factory=PriorContract, description="The contract this one renews, if it is a renewal."
     )
@@ -385,3 +430,27 @@ class Case(_Model):
     doctor: Group[Doctor] = Field(default_factory=Doctor)
     assistant: Group[Assistant] = Field(default_factory=Assistant)
     contract: Group[Contract] = Field(default_factory=Contract)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_a_flat_row(cls, data: Any) -> Any:
+        """A flat row's dotted keys (``"doctor.sector"``) given as a nested case: say how to pass a flat row."""
+        if isinstance(data, dict) and not data.keys() <= cls.model_fields.keys():
+            dotted = [k for k in data if isinstance(k, str) and "." in k and _is_field_path(cls, k.split("."))]
+            if dotted:
+                raise ValueError(
+                    f"{', '.join(map(repr, dotted))}: dotted keys are the columns of a flat row, not fields of a"
+                    " case: pass the rows with evaluate_many(rows, flat=True) (a DataFrame is read as flat rows),"
+                    " or nest the fields: {'doctor': {'sector': ...}} (assistmed_rules.batch.unflatten(row) does it)"
+                )
+        return data
+
+
+def _is_field_path(model: Any, parts: list[str]) -> bool:
+    """Whether ``parts`` (``["doctor", "activity", "file_active"]``) name a field of ``model`` or of its groups."""
+    for part in parts:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return False
+        model = field.annotation
+    return True
