@@ -16,21 +16,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .conditions import DATA_GAP, Context, Missing, Result, Tri
 from .errors import BackendUnavailableError, InvalidCaseError, NoRegimeError
 from .facts import INDEX, Facts, case_of, facts_of
 from .i18n import DEFAULT_LANGUAGE, check_language, pick, text
 from .messages import PerCase, escape, format_value, render, show, template_values
-from .models import EARLIEST_DATE, LATEST_DATE, Case
+from .models import MAX_COUNT, Case, parse_day
 from .money import add_delay, aid_schedule, aid_total, objectives
 from .money import review as review_year
 from .plan import MEMO_LIMIT, CaseView, DateInfo, Lookup, Memo, RegimePlan, Signatures, shown_per_case
@@ -54,21 +54,58 @@ def coerce_case(case: Case | Mapping[str, Any], where: str = "") -> Case:
 
 
 def coerce_date(value: date | str | None, name: str = "on") -> date | None:
-    """Accept a date or an ISO string ``YYYY-MM-DD``, from 1900-01-01 to 2100-12-31 (as the case's dates)."""
+    """Accept what the case's dates accept (:func:`~assistmed_rules.models.parse_day`): a date, a datetime at
+    midnight or the text ``YYYY-MM-DD``, from 1900-01-01 to 2100-12-31; None stays None.
+
+    Anything else is a ValueError naming the argument: ``coerce_date("20210101")`` and ``coerce_date(20210101)``
+    are refused like ``coerce_date("2021-1-1")``.
+    """
     if value is None:
         return None
-    if isinstance(value, datetime):
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r}: {exc}") from None
+
+
+_WHOLE: TypeAdapter[int] = TypeAdapter(int)
+_MAX_COUNT = f"{MAX_COUNT:,}".replace(",", " ")  # 1 000 000
+
+
+def _whole(value: Any) -> int | None:
+    """``value`` as a whole number, read as the case's counts are (``1200``, ``1200.0`` or ``"1200"``), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return _WHOLE.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _review_arguments(contract_year: Any, achieved: Any) -> tuple[int, dict[Any, int | None]]:
+    """The contract year and the counts achieved of a review as whole numbers; :class:`InvalidCaseError` naming
+    each argument that is not one (the year's range and the indicators are checked against the contract)."""
+    problems: list[dict[str, Any]] = []
+    year = _whole(contract_year)
+    if year is None:
+        problems.append({"field": "contract_year", "input": contract_year, "message":
+                         f"expected a whole number, a year of the contract from 1 (e.g. 3); got {contract_year!r}"})
+    counts: dict[Any, int | None] = {}
+    if not isinstance(achieved, Mapping):
+        problems.append({"field": "achieved", "input": achieved, "message":
+                         "expected a dict of the patientèle reached by objective indicator, e.g."
+                         f" {{'patientele_mt': 1200, 'file_active': 2400}}; got {type(achieved).__name__}"})
     else:
-        try:
-            day = date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError(f"{name}={value!r} is not a date: write it YYYY-MM-DD") from None
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValueError(f"{name}={value!r} is out of range: dates from {EARLIEST_DATE} to {LATEST_DATE} are accepted")
-    return day
+        for name, got in achieved.items():
+            count = None if got is None else _whole(got)
+            if got is not None and (count is None or not 0 <= count <= MAX_COUNT):
+                problems.append({"field": f"achieved.{name}", "input": got, "message":
+                                 f"expected a whole number of patients from 0 to {_MAX_COUNT} (e.g. 1200); got {got!r}"})
+            counts[name] = count
+    if problems:
+        raise InvalidCaseError(problems, "review")
+    assert year is not None
+    return year, counts
 
 
 def _dedupe(items: Missing) -> list[str]:
@@ -414,13 +451,16 @@ class Evaluator:
 
     def review(self, case: Case | Mapping[str, Any], contract_year: int, achieved: Mapping[str, int]) -> Review:
         """The yearly review of a signed contract: see :func:`review`."""
-        case = coerce_case(case)
+        case = coerce_case(case, "review")
+        year, counts = _review_arguments(contract_year, achieved)
         signature = case.contract.signature_date
         if signature is None:
-            raise ValueError("a review needs the contract's signature date (contract.signature_date)")
+            raise InvalidCaseError([{"field": "contract.signature_date", "input": None, "message":
+                                     "a review needs the contract's signature date: give it, written YYYY-MM-DD"}],
+                                   "review")
         regime = self.rules.regime_for_signature(signature)
         view = CaseView(self._plan(regime), facts_of(case), signature, lambda: case)
-        return review_year(regime, view, contract_year, achieved, self.language)
+        return review_year(regime, view, year, counts, self.language)
 
     def _finding(self, rule: Rule, judgement: Judgement, view: CaseView) -> Finding:
         """The finding of ``rule`` for this case: all of it but its message is a function of the judgement."""

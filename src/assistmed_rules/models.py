@@ -17,8 +17,10 @@ True
 from __future__ import annotations
 
 import difflib
+import numbers
+import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
@@ -131,7 +133,27 @@ def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Calla
     return coerce
 
 
-_specialty = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
+_specialty_or_code = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
+
+
+def _specialty(value: Any) -> Any:
+    """A specialty by its slug or its two-digit code; refused, the error says both are accepted and, for a code
+    that lost its leading zero (``1``, as a spreadsheet writes ``01``), suggests the code."""
+    try:
+        return _specialty_or_code(value)
+    except ValueError:
+        pass
+    number = isinstance(value, float) and value.is_integer()  # 1.0: a column of codes read as numbers
+    written = str(int(value) if number else value).strip().lower().replace(" ", "_")
+    code = written.zfill(2)
+    if written.isdigit() and code in SPECIALTY_BY_CODE:
+        hint = f" (did you mean {code!r}, the code of {SPECIALTY_BY_CODE[code].value}? a code is written with two digits)"
+    else:
+        hint = suggest(written, [m.value for m in Specialty])
+    raise ValueError(
+        f"unknown specialty {value!r}{hint}; accepted: the two-digit Assurance Maladie code as text (e.g. '01')"
+        f" or the slug: {', '.join(m.value for m in Specialty)}"
+    )
 
 
 def _departement(value: Any) -> Any:
@@ -152,13 +174,39 @@ QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coerc
 OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption))]
 SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty)]
 DepartementField = Annotated[str | None, BeforeValidator(_departement)]
+#: The texts read as yes or no (after removing surrounding spaces, in any case), as CSV files write them.
+YES_NO_TEXTS: dict[str, bool] = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
+                                 "y": True, "n": False, "t": True, "f": False, "1": True, "0": False}
+YES_NO_EXPECTED = "expected true or false (also accepted: yes/no, on/off, y/n, t/f, 1/0, in any case)"
+
+
+def _yes_no(value: Any) -> Any:
+    """A yes/no fact: True or False, one of :data:`YES_NO_TEXTS`, or the number 1 or 0 (a spreadsheet's)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        answer = YES_NO_TEXTS.get(value.strip().lower())
+        if answer is not None:
+            return answer
+    elif (isinstance(value, numbers.Real) and value in (0, 1)  # 1.0: a column of 0/1 with blanks (pandas)
+          or value.__class__.__module__ == "numpy" and value.__class__.__name__ in ("bool", "bool_")):  # numpy.True_
+        return bool(value)
+    raise ValueError(f"{YES_NO_EXPECTED}; got {value!r}")
+
+
+#: A yes/no fact that may be unknown (None).
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+
+
 def _not_a_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a whole number of patients, not true/false")
     return value
 
 
-Count = Annotated[int | None, Field(ge=0, le=1_000_000), BeforeValidator(_not_a_bool)]
+#: The largest count of patients accepted (a larger one is a typing error).
+MAX_COUNT = 1_000_000
+Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT), BeforeValidator(_not_a_bool)]
 
 #: Marks the inputs a doctor can act on (what-if suggestions change only these): join a practice, commit,
 #: adhere to OPTAM, choose another option, grow the patientèle. Specialty, sector, place and dates are facts.
@@ -176,14 +224,56 @@ Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 #: The classes of pandas' missing values (``pandas.NA``, ``pandas.NaT``), told by name: pandas is optional.
 PANDAS_MISSING = frozenset({"NAType", "NaTType"})
 
+#: What a date error says is accepted.
+DATE_EXPECTED = "expected a date written YYYY-MM-DD, e.g. 2020-03-01"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-def _unknown_date(value: Any) -> Any:
-    """pandas' missing date (``NaT``) or value (``NA``): unknown."""
-    return None if value.__class__.__name__ in PANDAS_MISSING else value
+
+def parse_day(value: Any) -> date:
+    """A day given as a ``date``, a ``datetime`` at midnight (what a DataFrame's date column holds) or the
+    text ``YYYY-MM-DD`` (surrounding spaces removed), from :data:`EARLIEST_DATE` to :data:`LATEST_DATE`.
+
+    Anything else is a ValueError saying what is accepted: a number is not read as a timestamp, nor
+    ``20200301`` or ``01/03/2020`` as a day.
+
+    >>> parse_day(" 2020-03-01 ")
+    datetime.date(2020, 3, 1)
+    >>> parse_day(20200301)
+    Traceback (most recent call last):
+    ValueError: expected a date written YYYY-MM-DD, e.g. 2020-03-01; got the number 20200301
+    """
+    if isinstance(value, datetime):  # a datetime is a date too: test it first
+        if value.time() != time(0) or getattr(value, "nanosecond", 0) != 0:
+            raise ValueError(f"{DATE_EXPECTED}; got {value.isoformat()}, a date with a time of day: give the date alone")
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
+        written = value.strip()
+        if not _ISO_DAY.fullmatch(written):
+            raise ValueError(f"{DATE_EXPECTED}; got {value!r}")
+        try:
+            day = date.fromisoformat(written)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a day of the calendar; {DATE_EXPECTED}") from None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{DATE_EXPECTED}; got the number {value!r}")
+    else:
+        raise ValueError(f"{DATE_EXPECTED}; got {type(value).__name__} {value!r}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"{day} is out of range: dates from {EARLIEST_DATE} to {LATEST_DATE} are accepted")
+    return day
+
+
+def _day(value: Any) -> date | None:
+    """A date of the case (see :func:`parse_day`), or None when unknown (None, pandas' ``NaT`` or ``NA``)."""
+    if value is None or value.__class__.__name__ in PANDAS_MISSING:
+        return None
+    return parse_day(value)
 
 
 #: A date of the case that may be unknown (None, or pandas' NaT).
-OptionalDay = Annotated[Day | None, BeforeValidator(_unknown_date)]
+OptionalDay = Annotated[Day | None, BeforeValidator(_day)]
 
 _G = TypeVar("_G")
 
@@ -232,26 +322,26 @@ class Doctor(_Model):
     group_practice_doctors: int | None = Field(
         None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
     )
-    group_practice_commitment: bool | None = Field(
+    group_practice_commitment: YesNo = Field(
         None, json_schema_extra=ACTIONABLE, description="Practising alone, commits to join a grouped practice."
     )
     coordinated_practice: CoordinatedField = Field(
         None, json_schema_extra=ACTIONABLE, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
     )
-    multi_site_msp: bool | None = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
-    coordinated_practice_commitment: bool | None = Field(
+    multi_site_msp: YesNo = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
+    coordinated_practice_commitment: YesNo = Field(
         None, json_schema_extra=ACTIONABLE, description="Not yet in a coordinated practice, commits to join one."
     )
     coordinated_practice_joined_on: OptionalDay = Field(None, description="Date the doctor joined a coordinated practice.")
     group_practice_joined_on: OptionalDay = Field(None, description="Date the doctor joined a grouped practice.")
     installation_date: OptionalDay = Field(None, description="Date of the doctor's installation in liberal practice.")
-    new_installation: bool | None = Field(
+    new_installation: YesNo = Field(
         None, description="Nouvel installé as the CPAM recognises it for the aid (the texts read do not define it)."
     )
     birth_date: OptionalDay = None
-    rqth: bool | None = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
-    chronic_illness: bool | None = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
-    mixed_salaried_activity: bool | None = Field(None, description="Part of the activity is salaried.")
+    rqth: YesNo = Field(None, description="Reconnaissance de la qualité de travailleur handicapé.")
+    chronic_illness: YesNo = Field(None, description="Affection de longue durée (ALD) or chronic illness.")
+    mixed_salaried_activity: YesNo = Field(None, description="Part of the activity is salaried.")
     activity: Group[Activity] = Field(default_factory=Activity)
 
     @model_validator(mode="after")
@@ -301,7 +391,7 @@ class Assistant(_Model):
     hire_date: OptionalDay = None
     training_enrolled_on: OptionalDay = Field(None, description="Date of enrolment in (start of) the CQP or FAE training.")
     qualified_on: OptionalDay = Field(None, description="Date the CQP or the FAE certificate was obtained.")
-    was_practice_secretary: bool | None = Field(None, description="Already employed as the practice's secretary.")
+    was_practice_secretary: YesNo = Field(None, description="Already employed as the practice's secretary.")
     secretary_replaced_on: OptionalDay = Field(
         None, description="Date the converted secretary post was refilled (or a télésecrétariat set up)."
     )
@@ -312,7 +402,7 @@ class PriorContract(_Model):
 
     signature_date: OptionalDay = None
     option: OptionField = Field(None, description="Option of that contract.")
-    objectives_met: bool | None = Field(None, description="Whether its patientèle objectives were reached.")
+    objectives_met: YesNo = Field(None, description="Whether its patientèle objectives were reached.")
 
 
 class Contract(_Model):
@@ -324,7 +414,7 @@ class Contract(_Model):
     option: OptionField = Field(
         None, json_schema_extra=ACTIONABLE, description="etp_1_3, etp_1_2, etp_1, etp_1_5, etp_2 (or '1/3', '1/2', '1')."
     )
-    is_renewal: bool | None = Field(None, description="Whether this contract renews an earlier aid contract.")
+    is_renewal: YesNo = Field(None, description="Whether this contract renews an earlier aid contract.")
     renews: Group[PriorContract] = Field(
         default_factory=PriorContract, description="The contract this one renews, if it is a renewal."
     )
@@ -340,3 +430,27 @@ class Case(_Model):
     doctor: Group[Doctor] = Field(default_factory=Doctor)
     assistant: Group[Assistant] = Field(default_factory=Assistant)
     contract: Group[Contract] = Field(default_factory=Contract)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_a_flat_row(cls, data: Any) -> Any:
+        """A flat row's dotted keys (``"doctor.sector"``) given as a nested case: say how to pass a flat row."""
+        if isinstance(data, dict) and not data.keys() <= cls.model_fields.keys():
+            dotted = [k for k in data if isinstance(k, str) and "." in k and _is_field_path(cls, k.split("."))]
+            if dotted:
+                raise ValueError(
+                    f"{', '.join(map(repr, dotted))}: dotted keys are the columns of a flat row, not fields of a"
+                    " case: pass the rows with evaluate_many(rows, flat=True) (a DataFrame is read as flat rows),"
+                    " or nest the fields: {'doctor': {'sector': ...}} (assistmed_rules.batch.unflatten(row) does it)"
+                )
+        return data
+
+
+def _is_field_path(model: Any, parts: list[str]) -> bool:
+    """Whether ``parts`` (``["doctor", "activity", "file_active"]``) name a field of ``model`` or of its groups."""
+    for part in parts:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return False
+        model = field.annotation
+    return True

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 
 from .conditions import FIELDS, Compiled, ConditionError, Scope, compile_condition, parse_duration
+from .errors import InvalidCaseError
 from .i18n import delay_text, pick, text
 from .plan import MEMO_LIMIT, Memo
 from .verdict import Advance, AidYear, Citation, IndicatorReview, Objective, Review, build
@@ -524,21 +525,32 @@ def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new
     }, (Decimal(100) + increase) / Decimal(100) if targeted and increase is not None else None
 
 
-def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[str, int], language: str = "fr"
+def _check_review(contract_year: int, years: int, achieved: Mapping[Any, Any], indicators: list[str]) -> None:
+    """:class:`InvalidCaseError` naming a contract year outside the contract and each key of ``achieved`` that
+    is not one of its objective indicators."""
+    problems: list[dict[str, Any]] = []
+    if not 1 <= contract_year <= years:
+        problems.append({"field": "contract_year", "input": contract_year, "message":
+                         f"expected a year of this contract, from 1 to {years}; got {contract_year!r}"})
+    accepted = ", ".join(indicators) or "none: this case has no objective"
+    for name in achieved:
+        if name not in indicators:
+            problems.append({"field": f"achieved.{name}", "input": achieved[name], "message":
+                             f"{name!r} is not an objective indicator of this case; accepted: {accepted}"})
+    if problems:
+        raise InvalidCaseError(problems, "review")
+
+
+def review(regime: Regime, view: CaseView, contract_year: int, achieved: Mapping[Any, int | None], language: str = "fr"
            ) -> Review:
     """The review of contract year ``contract_year``: objectives met, and the aid due under the modulation rule."""
     schedule = regime.aid
     if schedule is None:
         raise ValueError(f"regime {regime.id!r} has no aid section")
     years = aid_schedule(regime, view, language)
-    if not 1 <= contract_year <= len(years):
-        raise ValueError(f"contract_year must be from 1 to {len(years)} for this contract; got {contract_year}")
-    year = years[contract_year - 1]
     objs = objectives(regime, view, language)
-    unknown = set(achieved) - {o.indicator for o in objs}
-    if unknown:
-        raise ValueError(f"achieved names {min(unknown)!r}, not an objective of this case"
-                         f" (objectives: {', '.join(o.indicator for o in objs) or 'none'})")
+    _check_review(contract_year, len(years), achieved, [o.indicator for o in objs])
+    year = years[contract_year - 1]
     inds = []
     for o in objs:
         got = achieved.get(o.indicator)
