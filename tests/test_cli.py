@@ -228,3 +228,121 @@ def test_subprocess_invalid_case_from_stdin_exits_2(tmp_path):
     err = proc.stderr.decode("utf-8")
     assert "doctor.specialty" in err and "cardiologie" in err
 
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Paths the command line cannot read or write: one line on stderr, exit code 2, never a traceback
+# ---------------------------------------------------------------------------------------------------------
+CASE_CSV = "doctor.sector,contract.signature_date\nsecteur_1,2020-03-01\n"
+
+
+@pytest.fixture
+def cases_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.csv"
+    path.write_text(CASE_CSV, encoding="utf-8")
+    return path
+
+
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, out: str, err: str, *words: str) -> None:
+    assert (code, out) == (EXIT_INVALID, "")
+    assert err.startswith("assistmed-rules: ") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err
+
+
+def test_batch_output_in_a_missing_directory(capsys, tmp_path, cases_csv):
+    output = tmp_path / "absent" / "out.csv"
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(cases_csv), "-o", str(output)), str(output),
+                          "no such directory")
+    assert not output.parent.exists()
+
+
+def test_batch_output_that_is_a_directory(capsys, tmp_path, cases_csv):
+    output = tmp_path / "out.csv"
+    output.mkdir()
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(cases_csv), "-o", str(output)), str(output),
+                          "is a directory")
+
+
+def test_batch_input_that_is_a_directory(capsys, tmp_path):
+    source = tmp_path / "in.csv"
+    source.mkdir()
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(source), "-o", str(tmp_path / "out.csv")),
+                          str(source), "is a directory")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_docs_into_a_file(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    assert_one_line_error(*run_main(capsys, "docs", str(afile)), str(afile), "not a directory")
+
+
+def test_docs_into_a_directory_that_cannot_be_made(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    target = afile / "pages"  # under a file: cannot be created (as /proc/x on Linux)
+    assert_one_line_error(*run_main(capsys, "docs", str(target)), str(target), "cannot write the pages")
+
+
+@pytest.mark.parametrize("command", ["evaluate", "docs"])
+def test_data_option_naming_a_directory(capsys, tmp_path, examples_dir, command):
+    first = str(examples_dir / "generaliste-msp-2020.json") if command == "evaluate" else str(tmp_path / "pages")
+    assert_one_line_error(*run_main(capsys, command, first, "--data", str(tmp_path)), str(tmp_path),
+                          "is a directory")
+
+
+def test_rules_option_naming_a_file(capsys, tmp_path, examples_dir):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    assert_one_line_error(*run_main(capsys, "evaluate", str(examples_dir / "generaliste-msp-2020.json"),
+                                    "--rules", str(afile)), str(afile))
+
+
+def test_an_unforeseen_os_error_is_a_message_too(capsys, monkeypatch, examples_dir):
+    from assistmed_rules import cli
+
+    def unreadable(path: str) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(cli, "read_case_file", unreadable)
+    assert_one_line_error(*run_main(capsys, "evaluate", "case.json"), "case.json: Permission denied")
+
+
+def test_subprocess_output_directory_gives_no_traceback(tmp_path, cases_csv):
+    (tmp_path / "d.csv").mkdir()
+    proc = run_subprocess(["evaluate-batch", str(cases_csv), "-o", "d.csv"], tmp_path)
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == EXIT_INVALID
+    assert "Traceback" not in err and err.startswith("assistmed-rules: d.csv: ")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# evaluate-batch: the output appears only once written in full
+# ---------------------------------------------------------------------------------------------------------
+def test_a_latin1_csv_leaves_no_output_behind(capsys, tmp_path):
+    source = tmp_path / "latin1.csv"
+    source.write_bytes("doctor.sector,doctor.departement\nsecteur_1,Hérault\n".encode("latin-1"))
+    output = tmp_path / "out.csv"
+    code, _, err = run_main(capsys, "evaluate-batch", str(source), "-o", str(output))
+    assert code == EXIT_INVALID and "UTF-8" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.csv"]  # no output, no temporary file
+    output.write_text("earlier results\n", encoding="utf-8")
+    assert main(["evaluate-batch", str(source), "-o", str(output)]) == EXIT_INVALID
+    assert output.read_text(encoding="utf-8") == "earlier results\n"  # left as it was
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_output_file_has_the_usual_permissions(tmp_path, cases_csv):
+    output = tmp_path / "out.csv"
+    assert main(["evaluate-batch", str(cases_csv), "-o", str(output)]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert output.stat().st_mode & 0o777 == 0o666 & ~mask
+

@@ -1,28 +1,31 @@
 """Command line.
 
 - ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``: one case, its verdict.
-- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each.
+- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each
+  (the output appears only once written in full).
 - ``assistmed-rules schema [input|verdict]``: the JSON Schema of the input and of the verdict.
 - ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, generated from the rule files.
 - ``assistmed-rules lint [PATH]``: check rule files (exit code 1 on an error).
 
-Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable file or invalid rules (the error goes
-to stderr).
+Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable or unwritable path or invalid rules (the
+error goes to stderr).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import __version__
 from . import lint as lint_cli
@@ -39,7 +42,11 @@ EXIT_INVALID = 2
 
 
 class InputFileError(AssistmedError):
-    """A case file cannot be read as a JSON object."""
+    """A file named on the command line cannot be read (or is not what the command expects)."""
+
+
+class OutputPathError(AssistmedError):
+    """A file or directory named on the command line cannot be written."""
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -117,6 +124,9 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _evaluator(args: argparse.Namespace) -> Evaluator:
+    for path in args.data:
+        if os.path.isdir(path):
+            raise InputFileError(f"{path}: is a directory: --data takes a data file")
     rules = None if args.rules is None and not args.data else load_rules(args.rules, args.data)
     return Evaluator(rules, language=args.lang)
 
@@ -132,31 +142,44 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_rows(path: str) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects)."""
+@contextlib.contextmanager
+def _decoding(path: str) -> Iterator[None]:
+    """Turn a decoding error of the input into a message naming the file and saying what to do."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
+        yield
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from None
+
+
+def _open_input(path: str) -> TextIO:
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
-    with handle:
-        try:
-            if path.endswith(".csv"):
-                reader = csv.DictReader(handle)
-                for row in reader:  # cells beyond the header's columns come under the key None
-                    yield row if None not in row else {
-                        "__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has"
-                                     " columns"}
-                return
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
-                except (json.JSONDecodeError, InputFileError) as exc:
-                    row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
-                yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from None
+
+
+def _read_rows(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects)."""
+    return _csv_rows(path, csv.DictReader(handle)) if path.endswith(".csv") else _json_lines(path, handle)
+
+
+def _csv_rows(path: str, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
+    with _decoding(path):
+        for row in reader:  # cells beyond the header's columns come under the key None
+            yield row if None not in row else {
+                "__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has columns"}
+
+
+def _json_lines(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
+    with _decoding(path):
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
+            except (json.JSONDecodeError, InputFileError) as exc:
+                row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
+            yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
 
 
 def _count_lines(path: str) -> int | None:
@@ -231,34 +254,94 @@ def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator
         first += len(chunk)
 
 
-def cmd_evaluate_batch(args: argparse.Namespace) -> int:
-    on = coerce_date(args.on, "--on")
+def _check_batch_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, paths and options the batch could not honour."""
     if not (args.output.endswith(".csv") or args.output.endswith(".jsonl")):
-        raise InputFileError(f"{args.output}: the output must be a .csv or .jsonl file")
+        raise OutputPathError(f"{args.output}: the output must be a .csv or .jsonl file")
     if not (args.input.endswith(".csv") or args.input.endswith(".jsonl")):
         raise InputFileError(f"{args.input}: the input must be a .csv or .jsonl file")
-    if not os.path.isfile(args.input):  # checked before the output is opened (and emptied)
+    if not os.path.exists(args.input):
         raise InputFileError(f"{args.input}: no such file")
+    if os.path.isdir(args.input):
+        raise InputFileError(f"{args.input}: is a directory, not a file")
+    if os.path.isdir(args.output):
+        raise OutputPathError(f"{args.output}: is a directory: name the file to write")
+    parent = os.path.dirname(args.output) or "."
+    if not os.path.isdir(parent):
+        raise OutputPathError(f"{args.output}: cannot write the file: no such directory {parent}")
     if os.path.exists(args.output) and os.path.samefile(args.input, args.output):
-        raise InputFileError(f"{args.output}: the output would overwrite the input: write it to another file")
-    evaluator = _evaluator(args)
-    progress = _Progress(_count_lines(args.input), args.progress)
+        raise OutputPathError(f"{args.output}: the output would overwrite the input: write it to another file")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _replacing(path: str) -> Iterator[TextIO]:
+    """A text file that becomes ``path`` once written in full: an error on the way leaves ``path`` as it was."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=f".{os.path.basename(path)}.",
+                                         suffix=".part")
+    except OSError as exc:
+        raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        _move(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _move(temporary: str, path: str) -> None:
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # the permissions of a file opened the usual way
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
+def _write_summaries(out: TextIO, rows: Iterator[tuple[dict[str, Any], Verdict | None]], csv_out: bool,
+                     progress: _Progress) -> Counter[str]:
+    """Write each summary row (and verdict, if any) to ``out``; return how many rows had each status."""
     counts: Counter[str] = Counter()
-    csv_out = args.output.endswith(".csv")
-    with open(args.output, "w", encoding="utf-8", newline="") as out, gc_paused():
-        writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
+    writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
+    if writer is not None:
+        writer.writeheader()
+    for i, (summary, verdict) in enumerate(rows):
+        counts[summary["status"]] += 1
         if writer is not None:
-            writer.writeheader()
-        for i, (summary, verdict) in enumerate(_evaluate_rows(_read_rows(args.input), on, evaluator, args.full and not csv_out)):
-            counts[summary["status"]] += 1
-            if writer is not None:
-                writer.writerow(summary)
-            else:
-                if verdict is not None:
-                    summary["verdict"] = verdict.model_dump(mode="json")
-                out.write(json.dumps(summary, ensure_ascii=False) + "\n")
-            progress.update(i + 1)
-    progress.close()
+            writer.writerow(summary)
+        else:
+            if verdict is not None:
+                summary["verdict"] = verdict.model_dump(mode="json")
+            out.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        progress.update(i + 1)
+    return counts
+
+
+def cmd_evaluate_batch(args: argparse.Namespace) -> int:
+    on = coerce_date(args.on, "--on")
+    _check_batch_paths(args)
+    evaluator = _evaluator(args)
+    csv_out = args.output.endswith(".csv")
+    with _open_input(args.input) as handle:
+        rows = _read_rows(args.input, handle)
+        progress = _Progress(_count_lines(args.input), args.progress)
+        try:
+            with _replacing(args.output) as out, gc_paused():
+                counts = _write_summaries(out, _evaluate_rows(rows, on, evaluator, args.full and not csv_out),
+                                          csv_out, progress)
+        finally:
+            progress.close()  # an error message, if any, starts on a line of its own
     total = sum(counts.values())
     parts = ", ".join(f"{status}: {counts[status]}" for status in ("eligible", "not_eligible", "undetermined")
                       if counts[status])
@@ -270,7 +353,14 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from .docgen import write_docs
 
-    for page in write_docs(_evaluator(args).rules, args.out_dir):
+    if os.path.exists(args.out_dir) and not os.path.isdir(args.out_dir):
+        raise OutputPathError(f"{args.out_dir}: not a directory: name a directory to write the pages into")
+    rules = _evaluator(args).rules
+    try:
+        pages = write_docs(rules, args.out_dir)
+    except OSError as exc:
+        raise OutputPathError(f"{exc.filename or args.out_dir}: cannot write the pages: {exc.strerror}") from None
+    for page in pages:
         print(page)
     return EXIT_OK
 
@@ -295,6 +385,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AssistmedError, ValueError) as exc:
         print(f"assistmed-rules: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # a path no check foresaw: still a message, not a traceback
+        print(f"assistmed-rules: {_os_error_text(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _os_error_text(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 if __name__ == "__main__":  # pragma: no cover
