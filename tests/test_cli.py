@@ -346,3 +346,63 @@ def test_the_output_file_has_the_usual_permissions(tmp_path, cases_csv):
     os.umask(mask)
     assert output.stat().st_mode & 0o777 == 0o666 & ~mask
 
+
+# ---------------------------------------------------------------------------------------------------------
+# evaluate-batch: the CSV header is checked once, before any row
+# ---------------------------------------------------------------------------------------------------------
+def batch(capsys, tmp_path: Path, content: str, *options: str, name: str = "in.csv") -> tuple[int, str, Path]:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    output = tmp_path / ("out.csv" if "--full" not in options else "out.jsonl")
+    code, out, err = run_main(capsys, "evaluate-batch", str(source), "-o", str(output), *options)
+    assert out == ""
+    return code, err, output
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("doctor.secteur,contract.signature_date", ["unknown column", "'doctor.secteur'", "did you mean 'doctor.sector'"]),
+        ("doctor.sector;contract.signature_date", ["';'", "semicolons", "separated by commas"]),
+        ("doctor.sector,doctor.sector", ["duplicate column", "'doctor.sector'"]),
+        ("doctor.sector, doctor.sector ", ["duplicate column", "'doctor.sector'"]),
+        ("", ["names no column"]),
+    ],
+    ids=["misspelt", "semicolons", "duplicated", "duplicated-with-spaces", "blank-first-line"],
+)
+def test_a_bad_header_is_refused_once_before_any_row(capsys, tmp_path, header, words):
+    rows = "secteur_1,2020-03-01\n" * 3
+    code, err, output = batch(capsys, tmp_path, f"{header}\n{rows}")
+    assert code == EXIT_INVALID
+    assert err.count("\n") == 1 and all(word in err for word in words), err
+    assert not output.exists()  # no row written
+
+
+def test_a_header_with_padded_names_and_an_unnamed_empty_column_is_accepted(capsys, tmp_path):
+    code, err, output = batch(capsys, tmp_path, " doctor.sector ,contract.signature_date,\nsecteur_1,2020-03-01,\n")
+    assert code == 0, err
+    assert "1 row evaluated (undetermined: 1); 0 rows rejected" in err
+    assert output.read_text(encoding="utf-8").splitlines()[1].startswith("0,undetermined,avenant7-2019,")
+
+
+@pytest.mark.parametrize(("name", "content"), [("in.csv", ""), ("in.csv", "doctor.sector,contract.option\n"),
+                                               ("in.jsonl", ""), ("in.jsonl", "\n\n")],
+                         ids=["empty-csv", "header-only-csv", "empty-jsonl", "blank-jsonl"])
+def test_no_rows_is_said(capsys, tmp_path, name, content):
+    code, err, output = batch(capsys, tmp_path, content, name=name)
+    assert code == 0
+    assert "no rows" in err and "evaluated (" not in err
+    assert output.read_text(encoding="utf-8").count("\n") == (1 if output.suffix == ".csv" else 0)
+
+
+def test_the_summary_counts_rejected_rows_apart(capsys, tmp_path):
+    content = CASE_CSV + "secteur_9,2020-03-01\nsecteur_2,2020-03-01\n"
+    code, err, _ = batch(capsys, tmp_path, content)
+    assert code == 0
+    assert "2 rows evaluated (undetermined: 2); 1 row rejected -> " in err
+
+    code, err, _ = batch(capsys, tmp_path, "doctor.sector\nsecteur_9\n")
+    assert code == 0
+    assert "0 rows evaluated (every row rejected: see the error column); 1 row rejected" in err
+    assert "none" not in err
+

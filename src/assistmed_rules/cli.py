@@ -2,13 +2,13 @@
 
 - ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``: one case, its verdict.
 - ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each
-  (the output appears only once written in full).
+  (a CSV header is checked before any row; the output appears only once written in full).
 - ``assistmed-rules schema [input|verdict]``: the JSON Schema of the input and of the verdict.
 - ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, generated from the rule files.
 - ``assistmed-rules lint [PATH]``: check rule files (exit code 1 on an error).
 
-Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable or unwritable path or invalid rules (the
-error goes to stderr).
+Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable or unwritable path, a CSV header with an
+unknown or duplicated column, or invalid rules (the error goes to stderr).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from . import lint as lint_cli
 from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, iter_summaries, summarise
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
+from .facts import PATHS
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .models import Case
+from .models import Case, suggest
 from .rulebook import load_rules
 from .verdict import Verdict
 
@@ -159,8 +160,19 @@ def _open_input(path: str) -> TextIO:
 
 
 def _read_rows(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects)."""
-    return _csv_rows(path, csv.DictReader(handle)) if path.endswith(".csv") else _json_lines(path, handle)
+    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects).
+
+    A CSV file's header is read and checked now, before any row (:func:`_check_header`).
+    """
+    if not path.endswith(".csv"):
+        return _json_lines(path, handle)
+    reader = csv.DictReader(handle)
+    with _decoding(path):
+        header = reader.fieldnames
+    if header is None:  # an empty file
+        return iter(())
+    _check_header(path, header)
+    return _csv_rows(path, reader)
 
 
 def _csv_rows(path: str, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
@@ -180,6 +192,30 @@ def _json_lines(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
             except (json.JSONDecodeError, InputFileError) as exc:
                 row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
             yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
+
+
+def _check_header(path: str, header: Sequence[str]) -> None:
+    """Refuse a CSV header with a duplicated or unknown column (a column with no name is left out)."""
+    names = [name.strip() for name in header if name.strip()]
+    if not names:
+        raise InputFileError(f"{path}: the first line names no column: put the column names (dotted field paths"
+                             " such as doctor.sector) on the first line")
+    duplicated = sorted({name for name, count in Counter(names).items() if count > 1})
+    if duplicated:
+        raise InputFileError(f"{path}: duplicate column(s) {', '.join(map(repr, duplicated))}: each column may"
+                             " appear once")
+    unknown = [name for name in names if name not in _KNOWN_COLUMNS]
+    if not unknown:
+        return
+    if len(unknown) == len(names) and any(";" in name for name in header):
+        raise InputFileError(f"{path}: no known column, and the header contains ';': the file seems to be"
+                             " separated by semicolons; save it as CSV separated by commas")
+    described = "; ".join(f"{name!r}{suggest(name, list(PATHS))}" for name in unknown)
+    raise InputFileError(f"{path}: unknown column(s) {described}: the columns are the dotted field paths of"
+                         " the input (e.g. doctor.sector: see docs/input.md or `assistmed-rules schema input`)")
+
+
+_KNOWN_COLUMNS = frozenset(PATHS)
 
 
 def _count_lines(path: str) -> int | None:
@@ -328,13 +364,31 @@ def _write_summaries(out: TextIO, rows: Iterator[tuple[dict[str, Any], Verdict |
     return counts
 
 
+def _rows_text(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
+
+
+def _batch_report(counts: Counter[str], source: str, output: str) -> str:
+    """The line printed at the end of a batch: rows evaluated (by status) and rows rejected."""
+    rejected = counts["invalid"]
+    evaluated = sum(counts.values()) - rejected
+    if not evaluated and not rejected:
+        return f"{source}: no rows: nothing evaluated -> {output}"
+    if evaluated:
+        parts = ", ".join(f"{status}: {counts[status]}" for status in ("eligible", "not_eligible", "undetermined")
+                          if counts[status])
+    else:
+        parts = "every row rejected: see the error column"
+    return f"{_rows_text(evaluated)} evaluated ({parts}); {_rows_text(rejected)} rejected -> {output}"
+
+
 def cmd_evaluate_batch(args: argparse.Namespace) -> int:
     on = coerce_date(args.on, "--on")
     _check_batch_paths(args)
     evaluator = _evaluator(args)
     csv_out = args.output.endswith(".csv")
     with _open_input(args.input) as handle:
-        rows = _read_rows(args.input, handle)
+        rows = _read_rows(args.input, handle)  # a CSV header is checked here, before the output is written
         progress = _Progress(_count_lines(args.input), args.progress)
         try:
             with _replacing(args.output) as out, gc_paused():
@@ -342,11 +396,7 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
                                           csv_out, progress)
         finally:
             progress.close()  # an error message, if any, starts on a line of its own
-    total = sum(counts.values())
-    parts = ", ".join(f"{status}: {counts[status]}" for status in ("eligible", "not_eligible", "undetermined")
-                      if counts[status])
-    print(f"{total} rows evaluated ({parts or 'none'}); {counts['invalid']} rows rejected -> {args.output}",
-          file=sys.stderr)
+    print(_batch_report(counts, args.input, args.output), file=sys.stderr)
     return EXIT_OK
 
 
