@@ -406,3 +406,40 @@ def test_the_summary_counts_rejected_rows_apart(capsys, tmp_path):
     assert "0 rows evaluated (every row rejected: see the error column); 1 row rejected" in err
     assert "none" not in err
 
+
+# ---------------------------------------------------------------------------------------------------------
+# Options a command cannot honour
+# ---------------------------------------------------------------------------------------------------------
+def test_full_with_a_csv_output_is_refused(capsys, tmp_path, cases_csv):
+    output = tmp_path / "out.csv"
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(cases_csv), "-o", str(output), "--full"),
+                          "--full", "JSON Lines", ".jsonl")
+    assert not output.exists()
+    assert "JSON Lines output only" in main_help(capsys, "evaluate-batch")
+
+
+def test_full_with_a_jsonl_output_gives_the_verdicts(capsys, tmp_path, cases_csv):
+    output = tmp_path / "out.jsonl"
+    assert main(["evaluate-batch", str(cases_csv), "-o", str(output), "--full"]) == 0
+    assert json.loads(output.read_text(encoding="utf-8"))["verdict"]["regime"] == "avenant7-2019"
+
+
+def test_docs_in_english_is_refused_saying_the_pages_are_in_french(capsys, tmp_path):
+    pages = tmp_path / "pages"
+    assert_one_line_error(*run_main(capsys, "docs", str(pages), "--lang", "en"), "French")
+    assert not pages.exists()
+    code, out, _ = run_main(capsys, "docs", str(pages))
+    assert code == 0 and (pages / "index.md").exists() and "index.md" in out
+
+
+def main_help(capsys, command: str) -> str:
+    """The help of a subcommand, its lines joined (argparse wraps them to the terminal's width)."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_schema_help_gives_its_default(capsys):
+    assert "(default: both)" in main_help(capsys, "schema")
+    assert main(["schema"]) == 0
+    assert set(json.loads(capsys.readouterr().out)) == {"input", "verdict"}

@@ -1,10 +1,11 @@
 """Command line.
 
 - ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``: one case, its verdict.
-- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each
-  (a CSV header is checked before any row; the output appears only once written in full).
-- ``assistmed-rules schema [input|verdict]``: the JSON Schema of the input and of the verdict.
-- ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, generated from the rule files.
+- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl [--full]``: many cases, one summary
+  row each (a CSV header is checked before any row; the output appears only once written in full; ``--full``
+  needs a JSON Lines output).
+- ``assistmed-rules schema [input|verdict|both]``: the JSON Schema of the input and of the verdict (default: both).
+- ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, in French, generated from the rule files.
 - ``assistmed-rules lint [PATH]``: check rule files (exit code 1 on an error).
 
 Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable or unwritable path, a CSV header with an
@@ -48,6 +49,10 @@ class InputFileError(AssistmedError):
 
 class OutputPathError(AssistmedError):
     """A file or directory named on the command line cannot be written."""
+
+
+class UsageError(AssistmedError):
+    """Options that cannot be used together."""
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -101,27 +106,29 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("input", help="IN.csv (columns named by dotted field paths) or IN.jsonl (one case per line)")
     batch.add_argument("-o", "--output", required=True, help="OUT.csv or OUT.jsonl")
     batch.add_argument("--on", help="evaluation date YYYY-MM-DD")
-    batch.add_argument("--full", action="store_true", help="JSON Lines output: include each full verdict")
+    batch.add_argument("--full", action="store_true",
+                       help="include each full verdict (JSON Lines output only: refused with a CSV output)")
     batch.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                        help="progress bar on stderr (auto: only when stderr is a terminal)")
     _rules_options(batch)
-    docs = sub.add_parser("docs", help="write one Markdown page per regime, generated from the rule files")
+    docs = sub.add_parser("docs", help="write one Markdown page per regime (in French), generated from the rule files")
     docs.add_argument("out_dir", help="directory to write the pages into (e.g. docs/regimes)")
-    _rules_options(docs)
+    _rules_options(docs, lang_help="language of the pages: fr only (the generated pages are in French)")
     schema = sub.add_parser("schema", help="print the JSON Schema of the input case and of the verdict")
-    schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both")
+    schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both",
+                        help="the schema to print: input, verdict or both (default: both)")
     lint = sub.add_parser(
         "lint", help="check rule files: schema, citations, ids, parameter periods, fields, rules that can never fire")
     lint_cli.configure_parser(lint)
     return parser
 
 
-def _rules_options(parser: argparse.ArgumentParser) -> None:
+def _rules_options(parser: argparse.ArgumentParser,
+                   lang_help: str = "language of the messages and reports: fr (default) or en") -> None:
     parser.add_argument("--rules", help="directory of rule files (default: the rules shipped with the package)")
     parser.add_argument("--data", action="append", default=[], metavar="FILE",
                         help="data file filling an external table (e.g. the départements in tension); repeatable")
-    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                        help="language of the messages and reports: fr (default) or en")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=lang_help)
 
 
 def _evaluator(args: argparse.Namespace) -> Evaluator:
@@ -300,6 +307,9 @@ def _check_batch_paths(args: argparse.Namespace) -> None:
         raise InputFileError(f"{args.input}: no such file")
     if os.path.isdir(args.input):
         raise InputFileError(f"{args.input}: is a directory, not a file")
+    if args.full and args.output.endswith(".csv"):
+        raise UsageError(f"--full: full verdicts are written to JSON Lines output only: write to a .jsonl file,"
+                         f" or leave out --full for the summary rows of {args.output}")
     if os.path.isdir(args.output):
         raise OutputPathError(f"{args.output}: is a directory: name the file to write")
     parent = os.path.dirname(args.output) or "."
@@ -386,14 +396,13 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
     on = coerce_date(args.on, "--on")
     _check_batch_paths(args)
     evaluator = _evaluator(args)
-    csv_out = args.output.endswith(".csv")
     with _open_input(args.input) as handle:
         rows = _read_rows(args.input, handle)  # a CSV header is checked here, before the output is written
         progress = _Progress(_count_lines(args.input), args.progress)
         try:
             with _replacing(args.output) as out, gc_paused():
-                counts = _write_summaries(out, _evaluate_rows(rows, on, evaluator, args.full and not csv_out),
-                                          csv_out, progress)
+                counts = _write_summaries(out, _evaluate_rows(rows, on, evaluator, args.full),
+                                          args.output.endswith(".csv"), progress)
         finally:
             progress.close()  # an error message, if any, starts on a line of its own
     print(_batch_report(counts, args.input, args.output), file=sys.stderr)
@@ -403,6 +412,8 @@ def cmd_evaluate_batch(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from .docgen import write_docs
 
+    if args.lang != "fr":
+        raise UsageError(f"docs --lang {args.lang}: the generated pages are in French only; leave out --lang")
     if os.path.exists(args.out_dir) and not os.path.isdir(args.out_dir):
         raise OutputPathError(f"{args.out_dir}: not a directory: name a directory to write the pages into")
     rules = _evaluator(args).rules
