@@ -228,3 +228,218 @@ def test_subprocess_invalid_case_from_stdin_exits_2(tmp_path):
     err = proc.stderr.decode("utf-8")
     assert "doctor.specialty" in err and "cardiologie" in err
 
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Paths the command line cannot read or write: one line on stderr, exit code 2, never a traceback
+# ---------------------------------------------------------------------------------------------------------
+CASE_CSV = "doctor.sector,contract.signature_date\nsecteur_1,2020-03-01\n"
+
+
+@pytest.fixture
+def cases_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.csv"
+    path.write_text(CASE_CSV, encoding="utf-8")
+    return path
+
+
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, out: str, err: str, *words: str) -> None:
+    assert (code, out) == (EXIT_INVALID, "")
+    assert err.startswith("assistmed-rules: ") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err
+
+
+def test_batch_output_in_a_missing_directory(capsys, tmp_path, cases_csv):
+    output = tmp_path / "absent" / "out.csv"
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(cases_csv), "-o", str(output)), str(output),
+                          "no such directory")
+    assert not output.parent.exists()
+
+
+def test_batch_output_that_is_a_directory(capsys, tmp_path, cases_csv):
+    output = tmp_path / "out.csv"
+    output.mkdir()
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(cases_csv), "-o", str(output)), str(output),
+                          "is a directory")
+
+
+def test_batch_input_that_is_a_directory(capsys, tmp_path):
+    source = tmp_path / "in.csv"
+    source.mkdir()
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(source), "-o", str(tmp_path / "out.csv")),
+                          str(source), "is a directory")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_docs_into_a_file(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    assert_one_line_error(*run_main(capsys, "docs", str(afile)), str(afile), "not a directory")
+
+
+def test_docs_into_a_directory_that_cannot_be_made(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    target = afile / "pages"  # under a file: cannot be created (as /proc/x on Linux)
+    assert_one_line_error(*run_main(capsys, "docs", str(target)), str(target), "cannot write the pages")
+
+
+@pytest.mark.parametrize("command", ["evaluate", "docs"])
+def test_data_option_naming_a_directory(capsys, tmp_path, examples_dir, command):
+    first = str(examples_dir / "generaliste-msp-2020.json") if command == "evaluate" else str(tmp_path / "pages")
+    assert_one_line_error(*run_main(capsys, command, first, "--data", str(tmp_path)), str(tmp_path),
+                          "is a directory")
+
+
+def test_rules_option_naming_a_file(capsys, tmp_path, examples_dir):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    assert_one_line_error(*run_main(capsys, "evaluate", str(examples_dir / "generaliste-msp-2020.json"),
+                                    "--rules", str(afile)), str(afile))
+
+
+def test_an_unforeseen_os_error_is_a_message_too(capsys, monkeypatch, examples_dir):
+    from assistmed_rules import cli
+
+    def unreadable(path: str) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(cli, "read_case_file", unreadable)
+    assert_one_line_error(*run_main(capsys, "evaluate", "case.json"), "case.json: Permission denied")
+
+
+def test_subprocess_output_directory_gives_no_traceback(tmp_path, cases_csv):
+    (tmp_path / "d.csv").mkdir()
+    proc = run_subprocess(["evaluate-batch", str(cases_csv), "-o", "d.csv"], tmp_path)
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == EXIT_INVALID
+    assert "Traceback" not in err and err.startswith("assistmed-rules: d.csv: ")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# evaluate-batch: the output appears only once written in full
+# ---------------------------------------------------------------------------------------------------------
+def test_a_latin1_csv_leaves_no_output_behind(capsys, tmp_path):
+    source = tmp_path / "latin1.csv"
+    source.write_bytes("doctor.sector,doctor.departement\nsecteur_1,Hérault\n".encode("latin-1"))
+    output = tmp_path / "out.csv"
+    code, _, err = run_main(capsys, "evaluate-batch", str(source), "-o", str(output))
+    assert code == EXIT_INVALID and "UTF-8" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.csv"]  # no output, no temporary file
+    output.write_text("earlier results\n", encoding="utf-8")
+    assert main(["evaluate-batch", str(source), "-o", str(output)]) == EXIT_INVALID
+    assert output.read_text(encoding="utf-8") == "earlier results\n"  # left as it was
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_output_file_has_the_usual_permissions(tmp_path, cases_csv):
+    output = tmp_path / "out.csv"
+    assert main(["evaluate-batch", str(cases_csv), "-o", str(output)]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert output.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# ---------------------------------------------------------------------------------------------------------
+# evaluate-batch: the CSV header is checked once, before any row
+# ---------------------------------------------------------------------------------------------------------
+def batch(capsys, tmp_path: Path, content: str, *options: str, name: str = "in.csv") -> tuple[int, str, Path]:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    output = tmp_path / ("out.csv" if "--full" not in options else "out.jsonl")
+    code, out, err = run_main(capsys, "evaluate-batch", str(source), "-o", str(output), *options)
+    assert out == ""
+    return code, err, output
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("doctor.secteur,contract.signature_date", ["unknown column", "'doctor.secteur'", "did you mean 'doctor.sector'"]),
+        ("doctor.sector;contract.signature_date", ["';'", "semicolons", "separated by commas"]),
+        ("doctor.sector,doctor.sector", ["duplicate column", "'doctor.sector'"]),
+        ("doctor.sector, doctor.sector ", ["duplicate column", "'doctor.sector'"]),
+        ("", ["names no column"]),
+    ],
+    ids=["misspelt", "semicolons", "duplicated", "duplicated-with-spaces", "blank-first-line"],
+)
+def test_a_bad_header_is_refused_once_before_any_row(capsys, tmp_path, header, words):
+    rows = "secteur_1,2020-03-01\n" * 3
+    code, err, output = batch(capsys, tmp_path, f"{header}\n{rows}")
+    assert code == EXIT_INVALID
+    assert err.count("\n") == 1 and all(word in err for word in words), err
+    assert not output.exists()  # no row written
+
+
+def test_a_header_with_padded_names_and_an_unnamed_empty_column_is_accepted(capsys, tmp_path):
+    code, err, output = batch(capsys, tmp_path, " doctor.sector ,contract.signature_date,\nsecteur_1,2020-03-01,\n")
+    assert code == 0, err
+    assert "1 row evaluated (undetermined: 1); 0 rows rejected" in err
+    assert output.read_text(encoding="utf-8").splitlines()[1].startswith("0,undetermined,avenant7-2019,")
+
+
+@pytest.mark.parametrize(("name", "content"), [("in.csv", ""), ("in.csv", "doctor.sector,contract.option\n"),
+                                               ("in.jsonl", ""), ("in.jsonl", "\n\n")],
+                         ids=["empty-csv", "header-only-csv", "empty-jsonl", "blank-jsonl"])
+def test_no_rows_is_said(capsys, tmp_path, name, content):
+    code, err, output = batch(capsys, tmp_path, content, name=name)
+    assert code == 0
+    assert "no rows" in err and "evaluated (" not in err
+    assert output.read_text(encoding="utf-8").count("\n") == (1 if output.suffix == ".csv" else 0)
+
+
+def test_the_summary_counts_rejected_rows_apart(capsys, tmp_path):
+    content = CASE_CSV + "secteur_9,2020-03-01\nsecteur_2,2020-03-01\n"
+    code, err, _ = batch(capsys, tmp_path, content)
+    assert code == 0
+    assert "2 rows evaluated (undetermined: 2); 1 row rejected -> " in err
+
+    code, err, _ = batch(capsys, tmp_path, "doctor.sector\nsecteur_9\n")
+    assert code == 0
+    assert "0 rows evaluated (every row rejected: see the error column); 1 row rejected" in err
+    assert "none" not in err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Options a command cannot honour
+# ---------------------------------------------------------------------------------------------------------
+def test_full_with_a_csv_output_is_refused(capsys, tmp_path, cases_csv):
+    output = tmp_path / "out.csv"
+    assert_one_line_error(*run_main(capsys, "evaluate-batch", str(cases_csv), "-o", str(output), "--full"),
+                          "--full", "JSON Lines", ".jsonl")
+    assert not output.exists()
+    assert "JSON Lines output only" in main_help(capsys, "evaluate-batch")
+
+
+def test_full_with_a_jsonl_output_gives_the_verdicts(capsys, tmp_path, cases_csv):
+    output = tmp_path / "out.jsonl"
+    assert main(["evaluate-batch", str(cases_csv), "-o", str(output), "--full"]) == 0
+    assert json.loads(output.read_text(encoding="utf-8"))["verdict"]["regime"] == "avenant7-2019"
+
+
+def test_docs_in_english_is_refused_saying_the_pages_are_in_french(capsys, tmp_path):
+    pages = tmp_path / "pages"
+    assert_one_line_error(*run_main(capsys, "docs", str(pages), "--lang", "en"), "French")
+    assert not pages.exists()
+    code, out, _ = run_main(capsys, "docs", str(pages))
+    assert code == 0 and (pages / "index.md").exists() and "index.md" in out
+
+
+def main_help(capsys, command: str) -> str:
+    """The help of a subcommand, its lines joined (argparse wraps them to the terminal's width)."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_schema_help_gives_its_default(capsys):
+    assert "(default: both)" in main_help(capsys, "schema")
+    assert main(["schema"]) == 0
+    assert set(json.loads(capsys.readouterr().out)) == {"input", "verdict"}

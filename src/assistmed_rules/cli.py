@@ -1,36 +1,41 @@
 """Command line.
 
 - ``assistmed-rules evaluate CASE.json [--on YYYY-MM-DD] [--format text|json]``: one case, its verdict.
-- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl``: many cases, one summary row each.
-- ``assistmed-rules schema [input|verdict]``: the JSON Schema of the input and of the verdict.
-- ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, generated from the rule files.
+- ``assistmed-rules evaluate-batch IN.csv|IN.jsonl -o OUT.csv|OUT.jsonl [--full]``: many cases, one summary
+  row each (a CSV header is checked before any row; the output appears only once written in full; ``--full``
+  needs a JSON Lines output).
+- ``assistmed-rules schema [input|verdict|both]``: the JSON Schema of the input and of the verdict (default: both).
+- ``assistmed-rules docs OUT_DIR``: one Markdown page per regime, in French, generated from the rule files.
 - ``assistmed-rules lint [PATH]``: check rule files (exit code 1 on an error).
 
-Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable file or invalid rules (the error goes
-to stderr).
+Exit codes: 0 for any verdict, 2 for an invalid case, an unreadable or unwritable path, a CSV header with an
+unknown or duplicated column, or invalid rules (the error goes to stderr).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import __version__
 from . import lint as lint_cli
 from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, iter_summaries, summarise
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
+from .facts import PATHS
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .models import Case
+from .models import Case, suggest
 from .rulebook import load_rules
 from .verdict import Verdict
 
@@ -39,7 +44,15 @@ EXIT_INVALID = 2
 
 
 class InputFileError(AssistmedError):
-    """A case file cannot be read as a JSON object."""
+    """A file named on the command line cannot be read (or is not what the command expects)."""
+
+
+class OutputPathError(AssistmedError):
+    """A file or directory named on the command line cannot be written."""
+
+
+class UsageError(AssistmedError):
+    """Options that cannot be used together."""
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -93,30 +106,35 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("input", help="IN.csv (columns named by dotted field paths) or IN.jsonl (one case per line)")
     batch.add_argument("-o", "--output", required=True, help="OUT.csv or OUT.jsonl")
     batch.add_argument("--on", help="evaluation date YYYY-MM-DD")
-    batch.add_argument("--full", action="store_true", help="JSON Lines output: include each full verdict")
+    batch.add_argument("--full", action="store_true",
+                       help="include each full verdict (JSON Lines output only: refused with a CSV output)")
     batch.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                        help="progress bar on stderr (auto: only when stderr is a terminal)")
     _rules_options(batch)
-    docs = sub.add_parser("docs", help="write one Markdown page per regime, generated from the rule files")
+    docs = sub.add_parser("docs", help="write one Markdown page per regime (in French), generated from the rule files")
     docs.add_argument("out_dir", help="directory to write the pages into (e.g. docs/regimes)")
-    _rules_options(docs)
+    _rules_options(docs, lang_help="language of the pages: fr only (the generated pages are in French)")
     schema = sub.add_parser("schema", help="print the JSON Schema of the input case and of the verdict")
-    schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both")
+    schema.add_argument("which", nargs="?", choices=("input", "verdict", "both"), default="both",
+                        help="the schema to print: input, verdict or both (default: both)")
     lint = sub.add_parser(
         "lint", help="check rule files: schema, citations, ids, parameter periods, fields, rules that can never fire")
     lint_cli.configure_parser(lint)
     return parser
 
 
-def _rules_options(parser: argparse.ArgumentParser) -> None:
+def _rules_options(parser: argparse.ArgumentParser,
+                   lang_help: str = "language of the messages and reports: fr (default) or en") -> None:
     parser.add_argument("--rules", help="directory of rule files (default: the rules shipped with the package)")
     parser.add_argument("--data", action="append", default=[], metavar="FILE",
                         help="data file filling an external table (e.g. the départements in tension); repeatable")
-    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                        help="language of the messages and reports: fr (default) or en")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=lang_help)
 
 
 def _evaluator(args: argparse.Namespace) -> Evaluator:
+    for path in args.data:
+        if os.path.isdir(path):
+            raise InputFileError(f"{path}: is a directory: --data takes a data file")
     rules = None if args.rules is None and not args.data else load_rules(args.rules, args.data)
     return Evaluator(rules, language=args.lang)
 
@@ -132,31 +150,79 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_rows(path: str) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects)."""
+@contextlib.contextmanager
+def _decoding(path: str) -> Iterator[None]:
+    """Turn a decoding error of the input into a message naming the file and saying what to do."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
+        yield
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from None
+
+
+def _open_input(path: str) -> TextIO:
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
-    with handle:
-        try:
-            if path.endswith(".csv"):
-                reader = csv.DictReader(handle)
-                for row in reader:  # cells beyond the header's columns come under the key None
-                    yield row if None not in row else {
-                        "__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has"
-                                     " columns"}
-                return
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
-                except (json.JSONDecodeError, InputFileError) as exc:
-                    row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
-                yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from None
+
+
+def _read_rows(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV (flat, dotted column names) or JSON Lines file (nested or flat objects).
+
+    A CSV file's header is read and checked now, before any row (:func:`_check_header`).
+    """
+    if not path.endswith(".csv"):
+        return _json_lines(path, handle)
+    reader = csv.DictReader(handle)
+    with _decoding(path):
+        header = reader.fieldnames
+    if header is None:  # an empty file
+        return iter(())
+    _check_header(path, header)
+    return _csv_rows(path, reader)
+
+
+def _csv_rows(path: str, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
+    with _decoding(path):
+        for row in reader:  # cells beyond the header's columns come under the key None
+            yield row if None not in row else {
+                "__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has columns"}
+
+
+def _json_lines(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
+    with _decoding(path):
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
+            except (json.JSONDecodeError, InputFileError) as exc:
+                row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
+            yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
+
+
+def _check_header(path: str, header: Sequence[str]) -> None:
+    """Refuse a CSV header with a duplicated or unknown column (a column with no name is left out)."""
+    names = [name.strip() for name in header if name.strip()]
+    if not names:
+        raise InputFileError(f"{path}: the first line names no column: put the column names (dotted field paths"
+                             " such as doctor.sector) on the first line")
+    duplicated = sorted({name for name, count in Counter(names).items() if count > 1})
+    if duplicated:
+        raise InputFileError(f"{path}: duplicate column(s) {', '.join(map(repr, duplicated))}: each column may"
+                             " appear once")
+    unknown = [name for name in names if name not in _KNOWN_COLUMNS]
+    if not unknown:
+        return
+    if len(unknown) == len(names) and any(";" in name for name in header):
+        raise InputFileError(f"{path}: no known column, and the header contains ';': the file seems to be"
+                             " separated by semicolons; save it as CSV separated by commas")
+    described = "; ".join(f"{name!r}{suggest(name, list(PATHS))}" for name in unknown)
+    raise InputFileError(f"{path}: unknown column(s) {described}: the columns are the dotted field paths of"
+                         " the input (e.g. doctor.sector: see docs/input.md or `assistmed-rules schema input`)")
+
+
+_KNOWN_COLUMNS = frozenset(PATHS)
 
 
 def _count_lines(path: str) -> int | None:
@@ -231,46 +297,131 @@ def _evaluate_rows(rows: Iterator[dict[str, Any]], on: Any, evaluator: Evaluator
         first += len(chunk)
 
 
-def cmd_evaluate_batch(args: argparse.Namespace) -> int:
-    on = coerce_date(args.on, "--on")
+def _check_batch_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, paths and options the batch could not honour."""
     if not (args.output.endswith(".csv") or args.output.endswith(".jsonl")):
-        raise InputFileError(f"{args.output}: the output must be a .csv or .jsonl file")
+        raise OutputPathError(f"{args.output}: the output must be a .csv or .jsonl file")
     if not (args.input.endswith(".csv") or args.input.endswith(".jsonl")):
         raise InputFileError(f"{args.input}: the input must be a .csv or .jsonl file")
-    if not os.path.isfile(args.input):  # checked before the output is opened (and emptied)
+    if not os.path.exists(args.input):
         raise InputFileError(f"{args.input}: no such file")
+    if os.path.isdir(args.input):
+        raise InputFileError(f"{args.input}: is a directory, not a file")
+    if args.full and args.output.endswith(".csv"):
+        raise UsageError(f"--full: full verdicts are written to JSON Lines output only: write to a .jsonl file,"
+                         f" or leave out --full for the summary rows of {args.output}")
+    if os.path.isdir(args.output):
+        raise OutputPathError(f"{args.output}: is a directory: name the file to write")
+    parent = os.path.dirname(args.output) or "."
+    if not os.path.isdir(parent):
+        raise OutputPathError(f"{args.output}: cannot write the file: no such directory {parent}")
     if os.path.exists(args.output) and os.path.samefile(args.input, args.output):
-        raise InputFileError(f"{args.output}: the output would overwrite the input: write it to another file")
-    evaluator = _evaluator(args)
-    progress = _Progress(_count_lines(args.input), args.progress)
+        raise OutputPathError(f"{args.output}: the output would overwrite the input: write it to another file")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _replacing(path: str) -> Iterator[TextIO]:
+    """A text file that becomes ``path`` once written in full: an error on the way leaves ``path`` as it was."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=f".{os.path.basename(path)}.",
+                                         suffix=".part")
+    except OSError as exc:
+        raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        _move(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _move(temporary: str, path: str) -> None:
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # the permissions of a file opened the usual way
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
+def _write_summaries(out: TextIO, rows: Iterator[tuple[dict[str, Any], Verdict | None]], csv_out: bool,
+                     progress: _Progress) -> Counter[str]:
+    """Write each summary row (and verdict, if any) to ``out``; return how many rows had each status."""
     counts: Counter[str] = Counter()
-    csv_out = args.output.endswith(".csv")
-    with open(args.output, "w", encoding="utf-8", newline="") as out, gc_paused():
-        writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
+    writer = csv.DictWriter(out, fieldnames=list(SUMMARY_COLUMNS)) if csv_out else None
+    if writer is not None:
+        writer.writeheader()
+    for i, (summary, verdict) in enumerate(rows):
+        counts[summary["status"]] += 1
         if writer is not None:
-            writer.writeheader()
-        for i, (summary, verdict) in enumerate(_evaluate_rows(_read_rows(args.input), on, evaluator, args.full and not csv_out)):
-            counts[summary["status"]] += 1
-            if writer is not None:
-                writer.writerow(summary)
-            else:
-                if verdict is not None:
-                    summary["verdict"] = verdict.model_dump(mode="json")
-                out.write(json.dumps(summary, ensure_ascii=False) + "\n")
-            progress.update(i + 1)
-    progress.close()
-    total = sum(counts.values())
-    parts = ", ".join(f"{status}: {counts[status]}" for status in ("eligible", "not_eligible", "undetermined")
-                      if counts[status])
-    print(f"{total} rows evaluated ({parts or 'none'}); {counts['invalid']} rows rejected -> {args.output}",
-          file=sys.stderr)
+            writer.writerow(summary)
+        else:
+            if verdict is not None:
+                summary["verdict"] = verdict.model_dump(mode="json")
+            out.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        progress.update(i + 1)
+    return counts
+
+
+def _rows_text(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
+
+
+def _batch_report(counts: Counter[str], source: str, output: str) -> str:
+    """The line printed at the end of a batch: rows evaluated (by status) and rows rejected."""
+    rejected = counts["invalid"]
+    evaluated = sum(counts.values()) - rejected
+    if not evaluated and not rejected:
+        return f"{source}: no rows: nothing evaluated -> {output}"
+    if evaluated:
+        parts = ", ".join(f"{status}: {counts[status]}" for status in ("eligible", "not_eligible", "undetermined")
+                          if counts[status])
+    else:
+        parts = "every row rejected: see the error column"
+    return f"{_rows_text(evaluated)} evaluated ({parts}); {_rows_text(rejected)} rejected -> {output}"
+
+
+def cmd_evaluate_batch(args: argparse.Namespace) -> int:
+    on = coerce_date(args.on, "--on")
+    _check_batch_paths(args)
+    evaluator = _evaluator(args)
+    with _open_input(args.input) as handle:
+        rows = _read_rows(args.input, handle)  # a CSV header is checked here, before the output is written
+        progress = _Progress(_count_lines(args.input), args.progress)
+        try:
+            with _replacing(args.output) as out, gc_paused():
+                counts = _write_summaries(out, _evaluate_rows(rows, on, evaluator, args.full),
+                                          args.output.endswith(".csv"), progress)
+        finally:
+            progress.close()  # an error message, if any, starts on a line of its own
+    print(_batch_report(counts, args.input, args.output), file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
     from .docgen import write_docs
 
-    for page in write_docs(_evaluator(args).rules, args.out_dir):
+    if args.lang != "fr":
+        raise UsageError(f"docs --lang {args.lang}: the generated pages are in French only; leave out --lang")
+    if os.path.exists(args.out_dir) and not os.path.isdir(args.out_dir):
+        raise OutputPathError(f"{args.out_dir}: not a directory: name a directory to write the pages into")
+    rules = _evaluator(args).rules
+    try:
+        pages = write_docs(rules, args.out_dir)
+    except OSError as exc:
+        raise OutputPathError(f"{exc.filename or args.out_dir}: cannot write the pages: {exc.strerror}") from None
+    for page in pages:
         print(page)
     return EXIT_OK
 
@@ -295,6 +446,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AssistmedError, ValueError) as exc:
         print(f"assistmed-rules: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # a path no check foresaw: still a message, not a traceback
+        print(f"assistmed-rules: {_os_error_text(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _os_error_text(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 if __name__ == "__main__":  # pragma: no cover
