@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -75,6 +76,16 @@ def test_no_regime_in_english():
 def test_unknown_language_is_refused_with_the_accepted_ones():
     with pytest.raises(ValueError, match="unknown language 'de': accepted: fr, en"):
         Evaluator(language="de")
+
+
+def test_the_language_is_read_in_any_case(tmp_path):
+    case = {"contract": {"signature_date": "2020-03-01"}}
+    assert evaluate(case, language="EN").language == "en"
+    assert Evaluator(language=" Fr ").language == "fr"
+    assert evaluate_many([case], language="En")[0].language == "en"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["evaluate", str(path), "--lang", "EN", "--format", "json"]) == 0
 
 
 def test_batches_and_cli_in_english(tmp_path, capsys):

@@ -273,3 +273,11 @@ def test_condition_nested_exactly_32_levels_is_accepted_and_evaluated(write_rule
     outcome = evaluate(issue_case, rules=book).finding("a7.secteur").outcome
     # 31 all-nodes keep "sector is secteur_1" true; 31 nots (an odd number) make it false.
     assert outcome == ("met" if kind == "all" else "not_met")
+
+
+def test_a_rule_or_data_path_that_is_a_directory_is_a_rule_file_error(tmp_path):
+    """Reading a directory as a rule or data file gives the library's own error naming it, not an OSError."""
+    from assistmed_rules.safe_yaml import load_yaml_file
+
+    with pytest.raises(RuleFileError, match="cannot read the file"):
+        load_yaml_file(tmp_path)

@@ -128,7 +128,7 @@ def _rules_options(parser: argparse.ArgumentParser,
     parser.add_argument("--rules", help="directory of rule files (default: the rules shipped with the package)")
     parser.add_argument("--data", action="append", default=[], metavar="FILE",
                         help="data file filling an external table (e.g. the départements in tension); repeatable")
-    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=lang_help)
+    parser.add_argument("--lang", type=str.lower, choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=lang_help)
 
 
 def _evaluator(args: argparse.Namespace) -> Evaluator:

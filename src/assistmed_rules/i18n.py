@@ -143,10 +143,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def check_language(language: str) -> str:
-    """``language`` if it is one the library writes in; a ValueError saying which are accepted otherwise."""
-    if language not in LANGUAGES:
+    """``language`` (in any case, spaces around it removed) if it is one the library writes in; a ValueError
+    saying which are accepted otherwise.
+
+    >>> check_language(" EN ")
+    'en'
+    """
+    normalised = language.strip().lower() if isinstance(language, str) else language
+    if normalised not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: accepted: {', '.join(LANGUAGES)} (French is the default)")
-    return language
+    return normalised
 
 
 def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:

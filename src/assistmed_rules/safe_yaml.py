@@ -248,4 +248,6 @@ def load_yaml_file(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise RuleFileError(str(path), f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except OSError as exc:  # a directory, no permission...
+        raise RuleFileError(str(path), f"cannot read the file: {exc.strerror}") from None
     return load_yaml_text(text, str(path))
