@@ -24,9 +24,19 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from .nomenclature import SPECIALTY_BY_CODE, Specialty, normalise_departement
+from .nomenclature import DEPARTEMENTS, SPECIALTY_BY_CODE, Specialty, normalise_departement
 
 E = TypeVar("E", bound=Enum)
 
@@ -124,6 +134,8 @@ def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Calla
                 return member
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ValueError(f"expected one of {', '.join(accepted)}; got {type(value).__name__}")
+        if isinstance(value, float) and value.is_integer() and str(value) not in members:
+            value = int(value)  # 1.0 is the number 1 (JSON does not tell them apart)
         key = str(value).strip().lower().replace(" ", "_")
         member = members.get(key)
         if member is not None:
@@ -166,14 +178,46 @@ def _departement(value: Any) -> Any:
     return normalise_departement(str(value))
 
 
-SectorField = Annotated[Sector | None, BeforeValidator(_enum_coercer(Sector))]
-TariffOptionField = Annotated[TariffOption | None, BeforeValidator(_enum_coercer(TariffOption))]
-ZoneField = Annotated[Zone | None, BeforeValidator(_enum_coercer(Zone))]
-CoordinatedField = Annotated[CoordinatedPractice | None, BeforeValidator(_enum_coercer(CoordinatedPractice))]
-QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coercer(Qualification))]
-OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption))]
-SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty)]
-DepartementField = Annotated[str | None, BeforeValidator(_departement)]
+class AlsoAccepts:
+    """In the input's JSON Schema, the other spellings a field accepts besides its own values (the aliases of a
+    choice, the codes of the specialties...), so that a payload the library accepts validates against it."""
+
+    def __init__(self, values: list[Any], note: str) -> None:
+        self.values, self.note = values, note
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema = dict(handler(core_schema))
+        own = schema.pop("anyOf", None) or [{k: schema.pop(k) for k in list(schema) if k in ("$ref", "type", "enum")}]
+        return {**schema, "anyOf": [*own, {"enum": self.values, "description": self.note}]}
+
+
+def _spellings(enum_cls: type[Enum]) -> AlsoAccepts:
+    """The aliases of a choice, as text and, when they are numbers (``"1/2"`` is not, ``"0.5"`` is), as numbers."""
+    values: list[Any] = []
+    for alias in _ALIASES.get(enum_cls, {}):
+        values.append(alias)
+        try:
+            number = float(alias)
+        except ValueError:
+            continue
+        values.append(int(number) if number.is_integer() else number)
+    return AlsoAccepts(list(dict.fromkeys(values)), "other spellings accepted (text is also read in any case, with"
+                       " spaces for underscores)")
+
+
+_DEPARTEMENT_SPELLINGS = AlsoAccepts(
+    [c.lower() for c in DEPARTEMENTS if not c.isdigit()] + [c.lstrip("0") for c in DEPARTEMENTS if c.startswith("0")]
+    + [int(c) for c in DEPARTEMENTS if c.isdigit()], "other spellings accepted: lower case, no leading zero, a number")
+SectorField = Annotated[Sector | None, BeforeValidator(_enum_coercer(Sector)), _spellings(Sector)]
+TariffOptionField = Annotated[TariffOption | None, BeforeValidator(_enum_coercer(TariffOption)), _spellings(TariffOption)]
+ZoneField = Annotated[Zone | None, BeforeValidator(_enum_coercer(Zone)), _spellings(Zone)]
+CoordinatedField = Annotated[CoordinatedPractice | None, BeforeValidator(_enum_coercer(CoordinatedPractice)), _spellings(CoordinatedPractice)]
+QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coercer(Qualification)), _spellings(Qualification)]
+OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption)), _spellings(ContractOption)]
+SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty),
+                           AlsoAccepts(sorted(SPECIALTY_BY_CODE), "the Assurance Maladie two-digit code of the specialty")]
+DepartementField = Annotated[str | None, BeforeValidator(_departement), WithJsonSchema(
+    {"anyOf": [{"enum": sorted(DEPARTEMENTS)}, {"type": "null"}]}), _DEPARTEMENT_SPELLINGS]
 #: The texts read as yes or no (after removing surrounding spaces, in any case), as CSV files write them.
 YES_NO_TEXTS: dict[str, bool] = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
                                  "y": True, "n": False, "t": True, "f": False, "1": True, "0": False}
@@ -195,7 +239,8 @@ def _yes_no(value: Any) -> Any:
 
 
 #: A yes/no fact that may be unknown (None).
-YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no),
+                  AlsoAccepts([*YES_NO_TEXTS, 1, 0], "other spellings of yes and no (text in any case)")]
 
 
 def _not_a_bool(value: Any) -> Any:
