@@ -11,6 +11,7 @@ import select
 import subprocess
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -193,12 +194,30 @@ def test_dataframe_gives_the_same_statuses_as_the_rows():
     assert list(result["status"]) == statuses(evaluate_many(ROWS, flat=True))
 
 
+def test_a_pandas_result_keeps_the_index_and_its_aid_totals_add_up():
+    """Join the summary back on the input's index (``row`` is the position); the aid totals are exact euros."""
+    pd = pytest.importorskip("pandas", reason="pandas is an optional extra")
+    rows = _bench_batch().generate_rows(300, seed=5)
+    frame = pd.DataFrame(rows, index=pd.Index([f"doctor-{i}" for i in range(300)], name="rpps"))
+    chosen = frame.iloc[::3]
+    result = evaluate_many(chosen, on="2023-06-01")
+    assert list(result.index) == list(chosen.index) and result.index.name == "rpps"
+    assert list(result["row"]) == list(range(len(chosen)))
+    joined = chosen.join(result[["status", "aid_total"]])
+    flat = evaluate_many(chosen.to_dict("records"), on="2023-06-01", flat=True)
+    assert list(joined["status"]) == [v.status for v in flat]
+    totals = [v.aid_total for v in flat if v.status == "eligible" and v.aid_total is not None]
+    assert totals and all(isinstance(t, Decimal) for t in result["aid_total"].dropna())
+    assert result["aid_total"].dropna().sum() == sum(totals)
+
+
 def test_polars_dataframe_gives_the_same_statuses_as_the_rows():
     pl = pytest.importorskip("polars", reason="polars is an optional extra")
     result = evaluate_many(pl.DataFrame(ROWS))
     assert isinstance(result, pl.DataFrame)
     assert result.columns == list(SUMMARY_COLUMNS)
-    assert result.schema["row"] == pl.Int64 and all(result.schema[c] == pl.Utf8 for c in SUMMARY_COLUMNS[1:])
+    assert result.schema["row"] == pl.Int64 and isinstance(result.schema["aid_total"], pl.Decimal)
+    assert all(result.schema[c] == pl.Utf8 for c in SUMMARY_COLUMNS[1:] if c != "aid_total")
     assert result["row"].to_list() == [0, 1, 2, 3]
     assert result["status"].to_list() == EXPECTED
     assert "doctor.sector" in result["error"][3]
@@ -318,6 +337,11 @@ def _summaries(rows, on):
     return [summarise(r, i) for i, r in enumerate(evaluate_many(rows, on=on, flat=True))]
 
 
+def _in_a_frame(summaries):
+    """The summary rows as a DataFrame holds them: the aid total as a Decimal."""
+    return [{**s, "aid_total": None if s["aid_total"] is None else Decimal(s["aid_total"])} for s in summaries]
+
+
 @given(batch=_batches, on=evaluation_dates)
 @settings(max_examples=100, deadline=None)
 def test_a_dataframe_of_any_rows_gives_the_rows_summaries(batch, on):
@@ -327,9 +351,9 @@ def test_a_dataframe_of_any_rows_gives_the_rows_summaries(batch, on):
     rows = [flatten(case) for case in batch]
     want = _summaries(rows, on)
     got = evaluate_many(pd.DataFrame(rows), on=on)
-    assert got.astype(object).where(got.notna(), None).to_dict("records") == want
+    assert got.astype(object).where(got.notna(), None).to_dict("records") == _in_a_frame(want)
     pl = pytest.importorskip("polars", reason="polars is an optional extra")
-    assert evaluate_many(pl.DataFrame(rows, infer_schema_length=None), on=on).to_dicts() == want
+    assert evaluate_many(pl.DataFrame(rows, infer_schema_length=None), on=on).to_dicts() == _in_a_frame(want)
 
 
 @given(batch=_batches, on=evaluation_dates)

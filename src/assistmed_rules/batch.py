@@ -22,6 +22,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -182,7 +183,9 @@ def evaluate_many(
     ``flat=True``), or a pandas / polars DataFrame in the flat input format. For an iterable, the result is
     a list with, for each case in order, its :class:`Verdict` or its :class:`InvalidCaseError` (``.where``
     names the row). For a DataFrame, the result is a DataFrame of the same library with one summary row
-    per input row (columns :data:`SUMMARY_COLUMNS`).
+    per input row (columns :data:`SUMMARY_COLUMNS`): a pandas result keeps the input's index (join it back
+    on the index; ``row`` is the position), and ``aid_total`` holds exact euros (Decimal objects in pandas, a
+    Decimal column in polars; empty when not eligible or when the total depends on an unknown input).
 
     ``evaluator`` reuses an :class:`Evaluator` (else one is built from ``rules``, ``backend`` and
     ``language``). ``processes=N`` (N > 1) spreads the cases over N worker processes, each loading the
@@ -205,13 +208,17 @@ def evaluate_many(
             return list(iter_evaluate(cases, on, evaluator=evaluator, flat=flat))
         else:  # a DataFrame's rows: their summaries only
             summary = list(iter_summaries(cases, on, evaluator=evaluator, flat=flat))
+    for row in summary:  # a DataFrame holds the aid total as a number (exact: a Decimal), to be summed
+        if row["aid_total"] is not None:
+            row["aid_total"] = Decimal(row["aid_total"])
     if kind == "pandas":
         import pandas as pd
 
-        return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
+        return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS), index=frame.index)
     import polars as pl
 
-    return pl.DataFrame(summary, schema={c: (pl.Int64 if c == "row" else pl.Utf8) for c in SUMMARY_COLUMNS})
+    return pl.DataFrame(summary, schema={c: (pl.Int64 if c == "row" else pl.Decimal(scale=2) if c == "aid_total"
+                                             else pl.Utf8) for c in SUMMARY_COLUMNS})
 
 
 def _in_processes(cases: list[Any], on: date | str | None, evaluator: Evaluator, flat: bool, processes: int
