@@ -222,6 +222,13 @@ class Evaluator:
             self._version = version
 
     def evaluate(self, case: Case | Mapping[str, Any], on: date | str | None = None) -> Verdict:
+        """The verdict of ``case`` on ``on`` (default: the contract's signature date), as :func:`evaluate` gives
+        it, with this evaluator's rules, backend and language: build one evaluator and call this for many cases.
+
+        >>> ev = Evaluator(language="en")
+        >>> ev.evaluate({"doctor": {"sector": "non_conventionne"}, "contract": {"signature_date": "2020-03-01"}}).status
+        'not_eligible'
+        """
         case = coerce_case(case)
         verdict = self._evaluate(facts_of(case), coerce_date(on), case)
         return verdict.with_origin((self, case, on))

@@ -78,10 +78,12 @@ class Specialty(str, Enum):
 
     @property
     def code(self) -> str:
+        """The Assurance Maladie two-digit code of the specialty (``"01"`` for médecine générale)."""
         return _SPECIALTY_INFO[self][0]
 
     @property
     def label(self) -> str:
+        """The official label of the specialty (``"Médecine générale"``)."""
         return _SPECIALTY_INFO[self][1]
 
 

@@ -247,6 +247,8 @@ class RuleBook:
         return load_rules(self.directory, self.data_files)
 
     def regime(self, regime_id: str) -> Regime:
+        """The regime with this id (``"avenant7-2019"``, ``"reglement-arbitral-2023"``, ``"convention-2024"``...);
+        a KeyError naming the ids there are otherwise."""
         for regime in self.regimes:
             if regime.id == regime_id:
                 return regime

@@ -219,7 +219,8 @@ class Verdict(_Out):
     def with_origin(self, origin: Any) -> Verdict:
         """Remember where this verdict came from (``(evaluator, case, on)``), for :meth:`how_to_qualify`.
 
-        ``case`` is a case, or a function that returns it (a batch does not build a case per row).
+        ``case`` is a case, or a function that returns it (a batch does not build a case per row). The engine
+        calls it; an application has no need to (it is kept out of the verdict's JSON).
         """
         _set(self, "__pydantic_private__", {"_origin": origin})
         return self
