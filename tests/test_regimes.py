@@ -335,3 +335,22 @@ def test_overlapping_regimes_are_refused(tmp_path: Path):
     (tmp_path / "test-2030.yaml").write_text(EXTRA_REGIME, encoding="utf-8")
     with pytest.raises(Exception, match="still governs new contracts"):
         load_rules(tmp_path)
+
+
+def test_a_rule_confirmed_by_the_sources_is_not_listed_uncertain_for_want_of_its_article():
+    """The sector rules of 2023 and 2024 are official (ameli; ../shared/legal/reglement-arbitral-2023.md:37,
+    ../shared/legal/convention-2024.md:28); only their article is unknown, so they are `confirmed` and cite
+    the text without an article. An eligible GP's verdict lists as uncertain only the rules whose content
+    rests on a single source, sources that disagree or a reading: the specialty list's codes, the activity
+    derogations, the option renewals."""
+    case = {"doctor": {"sector": "secteur_1", "specialty": "medecine_generale",
+                       "activity": {"mt_patients_adult": 900, "mt_patients_child": 100, "percentile": 60}},
+            "assistant": {"qualification": "cqp"}, "contract": {"option": "1/2"}}
+    for signed, prefix in (("2023-09-01", "ra2023"), ("2024-09-02", "cm2024")):
+        case["contract"]["signature_date"] = signed
+        verdict = evaluate(case)
+        assert verdict.status == "eligible"
+        assert verdict.uncertain_rules == [f"{prefix}.specialite", f"{prefix}.activite", f"{prefix}.option"]
+        sector = verdict.finding(f"{prefix}.secteur")
+        assert sector.certainty == "confirmed" and "article" in sector.note
+        assert any(c.article is None for c in sector.citations)
