@@ -211,6 +211,15 @@ def test_a_pandas_result_keeps_the_index_and_its_aid_totals_add_up():
     assert result["aid_total"].dropna().sum() == sum(totals)
 
 
+def test_a_dataframe_with_rows_but_no_column_gives_a_summary_row_each():
+    """pandas 2 gives no records for a frame with rows and no column (pandas 3 gives empty ones): each row is
+    still a case where nothing is known (found by the DataFrame property on Python 3.10's pandas)."""
+    pd = pytest.importorskip("pandas", reason="pandas is an optional extra")
+    result = evaluate_many(pd.DataFrame([{}, {}], index=[7, 9]), on="2019-06-01")
+    assert list(result.index) == [7, 9] and list(result["row"]) == [0, 1]
+    assert list(result["status"]) == ["not_eligible", "not_eligible"]  # no regime before September 2019
+
+
 def test_polars_dataframe_gives_the_same_statuses_as_the_rows():
     pl = pytest.importorskip("polars", reason="polars is an optional extra")
     result = evaluate_many(pl.DataFrame(ROWS))

@@ -198,6 +198,8 @@ def evaluate_many(
         flat = True
         frame: Any = cases
         cases = frame.to_dict("records") if kind == "pandas" else frame.to_dicts()
+        if len(cases) != len(frame):  # rows but no column: some pandas versions give no records at all
+            cases = [{} for _ in range(len(frame))]
     with gc_paused(pause_gc):
         if processes is not None and processes > 1:
             results = _in_processes(list(cases), on, evaluator, flat, processes)
