@@ -91,7 +91,9 @@ def read_case_file(path: str) -> Any:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistmed-rules",
-        description="Aide à l'emploi d'un assistant médical : éligibilité, obligations, articles cités.",
+        description="Aide à l'emploi d'un assistant médical (aid for employing a medical assistant): eligibility,"
+                    " obligations and aid, every answer cited. Help and error messages are in English; verdicts in"
+                    " French by default, English with --lang en.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
