@@ -530,6 +530,22 @@ def test_enrolment_after_the_evaluation_date_does_not_count_yet(make_case):
     assert entry.met_on is None
 
 
+@pytest.mark.parametrize(("enrolled", "state"), [("2022-02-28", "met"), ("2022-03-01", "late"),
+                                                ("2022-06-01", "late")])
+def test_training_entered_after_the_two_years_is_done_late_not_met(make_case, enrolled, state):
+    """The training starts « within 2 years » of hiring (../shared/legal/avenant7-2019.md:105, CONFIRMED): an
+    enrolment after the due date is done, but late; the report says so and gives the consequence."""
+    case = make_case({**UNQUALIFIED_LEAP_DAY, "assistant.training_enrolled_on": enrolled})
+    verdict = evaluate(case, on="2022-09-01")
+    entry = obligation(verdict, "a7.formation.entree")
+    assert (entry.due_date, entry.state, entry.met_on) == (date(2022, 2, 28), state, date.fromisoformat(enrolled))
+    report = str(verdict)
+    assert (f"fait le {enrolled} (FAIT EN RETARD)" in report) == (state == "late")
+    assert (entry.consequence in report) == (state == "late")
+    english = obligation(evaluate(case, on="2022-09-01", language="en"), "a7.formation.entree")
+    assert english.state == state
+
+
 def test_cqp_obtained_meets_the_qualification_obligation(make_case):
     case = make_case({**UNQUALIFIED_LEAP_DAY, "assistant.training_enrolled_on": "2020-09-01",
                       "assistant.qualified_on": "2022-12-01"})

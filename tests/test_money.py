@@ -52,13 +52,30 @@ def test_a_year_whose_amount_an_uncertain_band_decides_is_uncertain(percentile):
     """Who falls in the majorated bands is not settled: the avenant 7 digest says « > P95 » where the later
     regimes say « ≥ P95 » (../shared/legal/avenant7-2019.md:126), and how a GP's two percentiles combine is
     NOT FOUND (avenant7-2019.md:134). A year is uncertain when its band gives it another amount than the
-    default would: years 2 to 5 at P95 and above (year 1 is 36 000 either way), years 3 to 5 at P90 to P95."""
+    default would: years 2 to 5 above P95 (year 1 is 36 000 either way), years 3 to 5 at P90 to P95."""
     verdict = evaluate(case(percentile))
-    decided = [False, True, True, True, True] if percentile >= 95 else [False, False, True, True, True]
+    decided = [False, True, True, True, True] if percentile > 95 else [False, False, True, True, True]
     assert [y.certainty == "uncertain" for y in verdict.aid] == decided
     for year, by_band in zip(verdict.aid, decided):
         assert ("non précisé" in (year.note or "")) == by_band
     assert [y.certainty for y in evaluate(case(80)).aid] == ["confirmed"] * 5  # p70: the default amounts
+
+
+def test_avenant_7_exactly_at_p95_is_in_the_p90_band_later_regimes_at_p95():
+    """Avenant 7: « > P95 » (../shared/legal/avenant7-2019.md:126 and :159): at exactly the 95th percentile the
+    doctor is in the P90-P95 band, 1/3 ETP: 12 000 / 9 000 / 8 350 (years 3 to 5), objective +4 % (:158).
+    The 2024 convention says « ≥ P95 » (../shared/legal/convention-2024.md:54): there, 95 is the top band."""
+    verdict = evaluate(case(95, option="1/3"))
+    assert [y.band for y in verdict.aid] == ["p90"] * 5
+    assert amounts(verdict) == [D(12000), D(9000), D(8350), D(8350), D(8350)]
+    assert {o.increase_percent for o in verdict.objectives} == {D(4)}
+    above = evaluate(case(95.1, option="1/3"))
+    assert amounts(above) == [D(12000)] * 5 and {o.increase_percent for o in above.objectives} == {D(0)}
+    signed_2024 = case(95, option="1/2", signature="2024-09-02")
+    signed_2024["doctor"]["activity"]["mt_patients_child"] = 0
+    later = evaluate(signed_2024)
+    assert later.status == "eligible", later.missing
+    assert [y.band for y in later.aid] == ["p95"] * 5 and amounts(later) == [D(19000)] * 5
 
 
 def test_full_time_gp_2020_at_p60_and_the_unconfirmed_band():
@@ -219,6 +236,18 @@ def test_targets_are_counts_rounded_up():
     objectives = evaluate(case(75, option="1/3", activity={"mt_patients_adult": 999, "file_active": 1001,
                                                            "percentile": 75})).objectives
     assert [o.target_count for o in objectives] == [1074, 1077]  # 1073.925 -> 1074, 1076.075 -> 1077
+
+
+def test_the_rounding_rule_makes_a_target_uncertain_only_when_it_rounds():
+    """Avenant 7, 1/3 ETP: the increases are in the text (../shared/legal/avenant7-2019.md:151-159); only the
+    rounding of the target is the project's reading. A target that needs no rounding is confirmed."""
+    whole = evaluate(case(75, option="1/3", activity={"mt_patients_adult": 1000, "file_active": 2000,
+                                                      "percentile": 75})).objectives
+    assert [(o.target_count, o.certainty) for o in whole] == [(1075, "confirmed"), (2150, "confirmed")]
+    assert all(o.note is None or "arrondi" not in o.note.lower() for o in whole)
+    rounded = evaluate(case(75, option="1/3", activity={"mt_patients_adult": 999, "file_active": 2000,
+                                                        "percentile": 75})).objectives
+    assert [(o.target_count, o.certainty) for o in rounded] == [(1074, "uncertain"), (2150, "confirmed")]
 
 
 def test_specialists_only_have_a_file_active_objective():

@@ -254,6 +254,34 @@ def test_second_assistant_from_year_3_of_the_first_contract():
     assert "contract.first_assistant_contract.signature_date" in verdict.missing
 
 
+def test_second_assistant_from_the_day_year_3_of_a_first_contract_signed_on_29_february_starts():
+    """The first contract signed 2024-02-29 starts its year 3 on 2026-02-28 (its aid schedule says so): a second
+    assistant's contract signed that day is open (convention-2024.md:41-42), not the day before."""
+    case = signed(SOLO_GP, "2026-02-28", option="2",
+                  first_assistant_contract={"signature_date": "2024-02-29", "option": "1", "objectives_met": True})
+    case["doctor"]["zone"] = "zip"
+    first = signed(SOLO_GP, "2024-02-29", option="1")
+    first["doctor"]["zone"] = "zip"
+    assert evaluate(first).aid[2].start == date(2026, 2, 28)
+    assert evaluate(case).finding("cm2024.option").outcome == "met"
+    day_before = signed(case, "2026-02-27")
+    assert evaluate(day_before).failed_rules == ["cm2024.option"]
+
+
+def test_2023_secretary_replacement_confirmed_for_half_time_uncertain_for_the_other_options():
+    """The 2023 deck gives the replacement of a converted secretary under the 1/2 ETP option (CONFIRMED official,
+    ../shared/legal/reglement-arbitral-2023.md:80-82); for 1 ETP it is UNCERTAIN."""
+    case = signed(SOLO_GP, "2023-06-01", option="1/2")
+    case["assistant"] = {"qualification": "cqp", "hire_date": "2023-07-01", "was_practice_secretary": True}
+    by_option = {}
+    for option in ("1/2", "1"):
+        case["contract"]["option"] = option
+        verdict = evaluate(case, on="2024-01-01")
+        by_option[option] = [(o.obligation_id, o.certainty) for o in verdict.obligations if "secretariat" in o.obligation_id]
+    assert by_option == {"1/2": [("ra2023.secretariat.remplacement", "confirmed")],
+                         "1": [("ra2023.secretariat.remplacement.autres_options", "uncertain")]}
+
+
 # -- running contracts ---------------------------------------------------------------------------------
 def test_2022_avenant_7_contract_evaluated_in_2025_keeps_its_regime():
     case = signed(SOLO_GP, "2022-01-10")

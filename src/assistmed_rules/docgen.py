@@ -152,9 +152,9 @@ def render_regime(regime: Regime) -> str:
         if aid.advance is not None:
             out.append(f"- Avance : {_md(aid.advance.says)}, {delay_text(aid.advance.within)} après "
                        f"`{aid.advance.counted_from}` ({_cite(aid.advance.citations)})")
-        out += ["", "| tranche | à partir du percentile | certitude |", "|---|---|---|"]
-        out += [f"| `{band.id}` ({_md(band.label)}) | {band.start:g} | {_certainty(band.certainty, band.note)} |"
-                for band in aid.bands]
+        out += ["", "| tranche | percentile | certitude |", "|---|---|---|"]
+        out += [f"| `{band.id}` ({_md(band.label)}) | {'>' if band.exclusive else '≥'} {band.start:g} | "
+                f"{_certainty(band.certainty, band.note)} |" for band in aid.bands]
         out += ["", "| option | année | tranche → paramètre |", "|---|---|---|"]
         for option, by_year in aid.amounts.items():
             last = max(by_year)

@@ -583,7 +583,7 @@ class Evaluator:
         """An obligation's status on ``on``: due ``delay`` after ``start``, done on ``done`` (None: not yet)."""
         due = add_delay(start, delay) if start is not None and delay is not None else None
         if done is not None and done <= on:
-            state, met_on = "met", done
+            state, met_on = ("late" if due is not None and done > due else "met"), done
         elif due is not None and on > due:
             state, met_on = "overdue", None
         else:

@@ -106,6 +106,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "state.pending": ("à faire", "to do"),
     "state.met": ("fait", "done"),
     "state.overdue": ("EN RETARD", "OVERDUE"),
+    "state.late": ("FAIT EN RETARD", "DONE LATE"),
     "report.obligation": ("{title} : échéance {due} ({counted}) — {state}", "{title}: due {due} ({counted}) — {state}"),
     "report.consequence": ("Conséquence : {text}", "Consequence: {text}"),
     "report.aid": ("Aide maximale par année de contrat :", "Maximum aid per contract year:"),

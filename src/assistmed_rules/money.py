@@ -40,6 +40,10 @@ class Band:
     label: str
     certainty: str = "confirmed"
     note: str | None = None
+    exclusive: bool = False  # the band holds the percentiles above ``start``, not ``start`` itself
+
+    def holds(self, percentile: float) -> bool:
+        return percentile > self.start if self.exclusive else percentile >= self.start
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class AidSchedule(CitedText):
 
     def band_of(self, percentile: float) -> Band | None:
         for band in self.bands:
-            if percentile >= band.start:
+            if band.holds(percentile):
                 return band
         return None
 
@@ -140,8 +144,8 @@ def _option(value: str, where: str) -> str:
 def compile_aid(spec: AidSpec, params: Mapping[str, Any], cite: Cite) -> AidSchedule:
     if spec.percentile not in FIELDS or FIELDS[spec.percentile].kind != "number":
         raise ConditionError(f"aid.percentile: {spec.percentile!r} is not a numeric input field")
-    bands = tuple(sorted((Band(b.id, b.start, b.label, b.certainty, b.note) for b in spec.bands),
-                         key=lambda b: -b.start))
+    bands = tuple(sorted((Band(b.id, b.start, b.label, b.certainty, b.note, b.exclusive) for b in spec.bands),
+                         key=lambda b: (-b.start, not b.exclusive)))
     band_ids = {b.id for b in bands}
     if len(band_ids) != len(bands):
         raise ConditionError("aid.bands: two bands have the same id")
@@ -479,9 +483,10 @@ def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: Memo 
         fixed = memo.get(key)
         if fixed is None:
             fixed = memo.put(key, _objective_parts(rule, ind, option, band, is_new, start is None, language))
-        values, factor = fixed
+        values, factor, unrounded = fixed
         if start is not None:
-            values = dict(values)
+            exact = factor is not None and (start * factor) % 1 == 0
+            values = dict(unrounded if exact and unrounded is not None else values)  # no rounding: none to doubt
             values["start_count"] = start
             if factor is not None:
                 values["target_count"] = _round(start * factor, rule.rounding)
@@ -490,8 +495,9 @@ def objectives(regime: Regime, view: CaseView, language: str = "fr", memo: Memo 
 
 
 def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new: bool, unknown_start: bool,
-                     language: str) -> tuple[dict[str, Any], Decimal | None]:
-    """An objective's fields but its counts, and what the start count is multiplied by (None: no target)."""
+                     language: str) -> tuple[dict[str, Any], Decimal | None, dict[str, Any] | None]:
+    """An objective's fields but its counts, what the start count is multiplied by (None: no target), and its
+    fields when that product is a whole number, so that the rule's rounding plays no part (None: the same)."""
     label = pick(ind.label, ind.en, "label", language)
     new = rule.new_installation
     if is_new and new is not None:
@@ -500,7 +506,7 @@ def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new
             "increase_percent": None, "target_percentile": new.target_percentile, "start_count": None,
             "target_count": None, "within": delay_text(new.within, language), "citations": list(new.citations),
             "certainty": new.certainty, "note": new.note,
-        }, None
+        }, None, None
     inc = rule.increases.get(option.value) if option is not None else None
     increase = None if inc is None or band is None else inc.bands.get(band.id)
     notes = []
@@ -513,16 +519,19 @@ def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new
     if inc is not None and inc.note:
         notes.append(inc.note)
     targeted = increase is not None and not unknown_start
-    if targeted and rule.rounding_certainty == "uncertain":
-        notes.append(rule.rounding_note or text("objective.rounding", language))
-    uncertain = inc is None or increase is None or inc.certainty == "uncertain" or (
-        targeted and rule.rounding_certainty == "uncertain")
-    return {
+    uncertain = inc is None or increase is None or inc.certainty == "uncertain"
+    values = {
         "indicator": ind.id, "label": label, "band": band.id if band else None, "kind": "increase",
         "increase_percent": increase, "target_percentile": None, "start_count": None, "target_count": None,
         "within": None, "citations": list(inc.citations) if inc is not None else list(rule.citations),
         "certainty": "uncertain" if uncertain else "confirmed", "note": " ".join(notes) or None,
-    }, (Decimal(100) + increase) / Decimal(100) if targeted and increase is not None else None
+    }
+    factor = (Decimal(100) + increase) / Decimal(100) if targeted and increase is not None else None
+    if not (targeted and rule.rounding_certainty == "uncertain"):
+        return values, factor, None
+    rounded = {**values, "certainty": "uncertain",
+               "note": " ".join([*notes, rule.rounding_note or text("objective.rounding", language)])}
+    return rounded, factor, values
 
 
 def _check_review(contract_year: int, years: int, achieved: Mapping[Any, Any], indicators: list[str]) -> None:

@@ -50,10 +50,12 @@ def render_text(verdict: Verdict) -> str:
             lines += ["", f"{title} :" if lang == "fr" else f"{title}:"]
             for o in items:
                 due = o.due_date.isoformat() if o.due_date else t("report.no_due_date")
-                state = t("report.done_on", day=o.met_on.isoformat()) if o.met_on else t(f"state.{o.state}")
+                state = t(f"state.{o.state}")
+                if o.met_on:
+                    state = t("report.done_on", day=o.met_on.isoformat()) + (f" ({state})" if o.state == "late" else "")
                 lines.append("  - " + t("report.obligation", title=o.title, due=due, counted=o.counted_from, state=state))
                 lines.append("      " + t("report.source", cite=_cite(o.citations)))
-                if o.state == "overdue":
+                if o.state in ("overdue", "late"):
                     lines.append("      " + t("report.consequence", text=o.consequence))
     if verdict.aid:
         lines += ["", t("report.aid")]

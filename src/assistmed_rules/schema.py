@@ -217,6 +217,8 @@ class BandSpec(_Certain):
 
     id: str = Field(pattern=ID_PATTERN)
     start: float = Field(alias="from", ge=0, le=100)
+    exclusive: bool = Field(False, description="True: ``from`` itself is not in the band (it holds the percentiles"
+                                               " above it, as « au-delà du 95e percentile »).")
     label: str
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Status = Literal["eligible", "not_eligible", "undetermined"]
 Outcome = Literal["met", "not_met", "unknown"]
-ObligationState = Literal["pending", "met", "overdue"]
+ObligationState = Literal["pending", "met", "late", "overdue"]
 Certainty = Literal["confirmed", "uncertain"]
 
 
