@@ -155,12 +155,19 @@ def test_a_yes_no_field_accepts_what_docs_input_md_lists(given, expected):
 
 
 # -- specialties: codes are accepted, and a code without its leading zero is recognised ----------------------
-@pytest.mark.parametrize(("given", "code", "slug"), [("1", "01", "medecine_generale"), (3, "03", "cardiologie"),
-                                                     (1.0, "01", "medecine_generale"), (" 5", "05", "dermatologie")])
-def test_a_specialty_code_without_its_leading_zero_suggests_the_code(given, code, slug):
+@pytest.mark.parametrize(("given", "code", "slug"), [("1", "01", "medecine_generale"), (" 5", "05", "dermatologie")])
+def test_a_specialty_code_written_without_its_leading_zero_suggests_the_code(given, code, slug):
     message = errors_of({"doctor": {"specialty": given}})[0]["message"]
     assert message.startswith(f"unknown specialty {given!r} (did you mean {code!r}, the code of {slug}?")
     assert "the two-digit Assurance Maladie code as text (e.g. '01')" in message
+
+
+@pytest.mark.parametrize(("given", "slug"), [(3, "cardiologie"), (1.0, "medecine_generale"), (12, "pediatrie"),
+                                             ("1.0", "medecine_generale"), ("12.0", "pediatrie")])
+def test_a_specialty_code_given_as_a_number_is_read_with_its_leading_zero(given, slug):
+    """A number cannot hold a leading zero: 1 is code 01, as 12 is code 12 (a column of codes read as numbers by
+    a spreadsheet or a DataFrame, or written back to a CSV file as 1.0)."""
+    assert Case.model_validate({"doctor": {"specialty": given}}).doctor.specialty.value == slug
 
 
 @pytest.mark.parametrize("given", ["99", "cardio"])

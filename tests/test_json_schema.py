@@ -51,7 +51,9 @@ def test_every_example_file_validates_against_the_input_schema(path, schemas):
     {"doctor": {"departement": "1", "new_installation": 0}, "contract": {"option": "1/2"}},
     {"contract": {"option": 0.5, "is_renewal": "false", "renews": {"option": "1/3", "objectives_met": "on"}}},
     {"assistant": {"qualification": "idea"}, "contract": {"option": 1}},
-], ids=["codes", "numbers", "no-leading-zero", "half-as-a-number", "aliases"])
+    {"doctor": {"activity": {"mt_patients_adult": "900", "percentile": " 40.5 "}}, "contract": {"renews": None}},
+    {"doctor": None, "assistant": None},
+], ids=["codes", "numbers", "no-leading-zero", "half-as-a-number", "aliases", "numbers-as-text", "null-groups"])
 def test_documented_spellings_validate_against_the_input_schema_and_the_models(payload, schemas):
     jsonschema.validate(payload, schemas["input"])
     Case.model_validate(payload)

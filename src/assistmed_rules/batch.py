@@ -18,6 +18,7 @@ A row that does not validate gives an error row naming the row and the field, an
 
 from __future__ import annotations
 
+import copy
 import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from typing import Any
 
 from .engine import Evaluator, Summary, coerce_date
 from .errors import InvalidCaseError
-from .facts import RowReader, is_empty
+from .facts import RowReader, case_of, is_empty
 from .models import Case
 from .rulebook import RuleBook, load_rules
 from .verdict import Verdict
@@ -40,7 +41,12 @@ SUMMARY_COLUMNS = ("row", "status", "regime", "first_failing_rule", "missing", "
 
 
 def unflatten(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a flat row keyed by dotted paths into a nested case; empty cells (``""``, None, NaN) are left out."""
+    """Turn a flat row keyed by dotted paths into a nested case; empty cells (``""``, None, NaN) are left out.
+
+    A row may also hold groups as nested mappings (``{"doctor": {"zone": "zip"}, "doctor.sector": ...}``): they
+    are merged with the dotted keys, whatever their order, without changing the caller's mappings; a field
+    given twice is an error naming it.
+    """
     out: dict[str, Any] = {}
     for key, value in row.items():
         if is_empty(value):
@@ -48,13 +54,30 @@ def unflatten(row: Mapping[str, Any]) -> dict[str, Any]:
         parts = str(key).strip().split(".")
         node = out
         for part in parts[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise InvalidCaseError([{"field": key, "message": f"{part!r} is both a value and a group of fields",
-                                         "input": value}])
-            node = child
-        node[parts[-1]] = value
+            node = _group(node, part, key, value)
+        _put(node, parts[-1], value, str(key).strip())
     return out
+
+
+def _group(node: dict[str, Any], part: str, where: str, value: Any) -> dict[str, Any]:
+    child = node.setdefault(part, {})
+    if not isinstance(child, dict):
+        raise InvalidCaseError([{"field": where, "message": f"{part!r} is both a value and a group of fields",
+                                 "input": value}])
+    return child
+
+
+def _put(node: dict[str, Any], leaf: str, value: Any, where: str) -> None:
+    """Set ``node[leaf]``: a mapping is merged into the group already there (copied), a value set once."""
+    if isinstance(value, Mapping):
+        group = _group(node, leaf, where, value)
+        for name, item in value.items():
+            _put(group, str(name), item, f"{where}.{name}")
+    elif leaf in node:
+        raise InvalidCaseError([{"field": where, "message": "given twice in the row (as a dotted column and in a"
+                                 " group, or as a value and a group): keep one", "input": value}])
+    else:
+        node[leaf] = value
 
 
 def summarise(result: Verdict | InvalidCaseError | Summary, row: int) -> dict[str, Any]:
@@ -121,14 +144,16 @@ def _iterate(cases: Iterable[Case | Mapping[str, Any]], on: date | str | None, e
         for case in chunk:
             try:
                 if flat and isinstance(case, Mapping):
-                    if facts.pop() is not None:
+                    row_facts = facts.pop()
+                    if row_facts is not None:
                         if not judged:  # the next rows, in order, judged (then popped in order)
                             judged = ev._judge_many(valid[:-_JUDGED - 1:-1], on_day)[::-1]
                             del valid[-_JUDGED:]
                         if summaries:
                             yield summarise(ev._summary_of(judged.pop()), i)
                         else:
-                            yield ev._verdict(judged.pop()).with_origin((ev, partial(unflatten, case), on))
+                            # its case, for how_to_qualify: from the validated facts, not the caller's row
+                            yield ev._verdict(judged.pop()).with_origin((ev, partial(case_of, row_facts), on))
                         continue
                     case = unflatten(case)
                 verdict = ev.evaluate(case, on)
@@ -197,6 +222,7 @@ def evaluate_many(
     if kind is not None:
         flat = True
         frame: Any = cases
+        _check_columns(frame.columns)
         cases = frame.to_dict("records") if kind == "pandas" else frame.to_dicts()
         if len(cases) != len(frame):  # rows but no column: some pandas versions give no records at all
             cases = [{} for _ in range(len(frame))]
@@ -240,7 +266,7 @@ def _in_processes(cases: list[Any], on: date | str | None, evaluator: Evaluator,
         results = [r for part in parts for r in part]
     for case, result in zip(cases, results):
         if isinstance(result, Verdict):
-            origin = partial(unflatten, case) if flat and not isinstance(case, Case) else case
+            origin = partial(unflatten, copy.deepcopy(case)) if flat and not isinstance(case, Case) else case
             result.with_origin((evaluator, origin, on))
     return results
 
@@ -258,6 +284,17 @@ def _work(chunk: list[Any], on: date | str | None, flat: bool, first_row: int) -
         if isinstance(result, Verdict):
             result.with_origin(None)  # the evaluator and case stay here; the parent attaches its own
     return out
+
+
+def _check_columns(columns: Iterable[Any]) -> None:
+    """Refuse a DataFrame with a column given twice (the same name, or with spaces around it): which value
+    would count is not for the library to guess."""
+    names = [str(c).strip() for c in columns]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InvalidCaseError([{"field": name, "input": None, "message": "this column appears more than once in"
+                                 " the DataFrame (names compared without surrounding spaces): keep one"}
+                                for name in repeated], "DataFrame")
 
 
 def _frame_kind(obj: Any) -> str | None:

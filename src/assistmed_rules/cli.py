@@ -185,10 +185,22 @@ def _read_rows(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
 
 
 def _csv_rows(path: str, reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
+    columns = len(reader.fieldnames or ())
     with _decoding(path):
-        for row in reader:  # cells beyond the header's columns come under the key None
-            yield row if None not in row else {
-                "__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has columns"}
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a cell over the csv module's size limit, a NUL byte...
+                raise InputFileError(f"{path}: after line {reader.line_num}: {exc}") from None
+            if None in row:  # cells beyond the header's columns come under the key None
+                yield {"__error__": f"line {reader.line_num}: {len(row[None])} more cell(s) than the header has columns"}
+            elif None in row.values():  # a missing cell is None (restval), an empty one ""
+                yield {"__error__": f"line {reader.line_num}: fewer cells than the header has columns ({columns}):"
+                                    " a cell is missing (an empty cell is written as nothing between two commas)"}
+            else:
+                yield row
 
 
 def _json_lines(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
@@ -198,8 +210,10 @@ def _json_lines(path: str, handle: TextIO) -> Iterator[dict[str, Any]]:
                 continue
             try:
                 row = json.loads(line, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
-            except (json.JSONDecodeError, InputFileError) as exc:
+            except (ValueError, InputFileError) as exc:  # JSONDecodeError, and an integer of too many digits
                 row = {"__error__": f"line {number}: not a valid JSON object ({exc})"}
+            except RecursionError:
+                row = {"__error__": f"line {number}: not a valid JSON object (nested too deeply)"}
             yield row if isinstance(row, dict) else {"__error__": f"line {number}: not a JSON object"}
 
 

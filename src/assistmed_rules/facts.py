@@ -76,9 +76,11 @@ _TEXT = {str}  # a column of texts only (as from a CSV file)
 
 
 def is_empty(raw: Any) -> bool:
-    """Whether a cell is empty (None, "", NaN, pandas' NA and NaT): an unknown fact, left out of the case."""
-    return raw is None or raw.__class__.__name__ in PANDAS_MISSING or raw == "" or (
-        isinstance(raw, float) and math.isnan(raw))
+    """Whether a cell is empty (None, a text of spaces only or none, NaN, pandas' NA and NaT): an unknown fact,
+    left out of the case."""
+    if isinstance(raw, str):
+        return not raw or raw.isspace()
+    return raw is None or raw.__class__.__name__ in PANDAS_MISSING or (isinstance(raw, float) and math.isnan(raw))
 
 
 def _nested(items: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,7 +120,7 @@ class RowReader:
                 if raw is None:
                     continue
                 if raw.__class__ is str:  # the common case (CSV): a text is its own memo key
-                    if not raw:
+                    if not raw or raw.isspace():
                         continue
                     memo_key: Any = raw
                 else:
@@ -171,6 +173,8 @@ class RowReader:
         if not known:
             return [UNKNOWN if i not in redo else self.read(row) for i, row in enumerate(rows)]
         try:  # the rows as tuples of the known columns, then the columns (both loops in C)
+            if not all(type(row) is dict for row in rows):  # a mapping with defaults would make up missing cells
+                raise KeyError
             cells = list(map(itemgetter(*known, known[0]), rows))  # (one more column: always a tuple)
         except KeyError:  # some rows lack a column
             cells = [tuple(row.get(k) for k in known) + (None,) for row in rows]

@@ -117,6 +117,10 @@ def suggest(value: str, accepted: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+#: "75.0", "1.0": how a CSV file written from a column of floats (whole numbers with blanks) spells a number.
+_INTEGRAL_TEXT = re.compile(r"\s*([0-9]+)\.0*\s*")
+
+
 def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Callable[[Any], Any]:
     aliases = _ALIASES.get(enum_cls, {})
     accepted = [m.value for m in enum_cls]
@@ -138,6 +142,8 @@ def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Calla
             value = int(value)  # 1.0 is the number 1 (JSON does not tell them apart)
         key = str(value).strip().lower().replace(" ", "_")
         member = members.get(key)
+        if member is None and (whole := _INTEGRAL_TEXT.fullmatch(key)):
+            member = members.get(whole[1])  # "1.0": a whole number as a CSV written from floats spells it
         if member is not None:
             return member
         raise ValueError(f"unknown value {value!r}{suggest(key, accepted)}; accepted: {', '.join(accepted)}")
@@ -149,14 +155,20 @@ _specialty_or_code = _enum_coercer(Specialty, dict(SPECIALTY_BY_CODE))
 
 
 def _specialty(value: Any) -> Any:
-    """A specialty by its slug or its two-digit code; refused, the error says both are accepted and, for a code
-    that lost its leading zero (``1``, as a spreadsheet writes ``01``), suggests the code."""
+    """A specialty by its slug or its two-digit code. A code given as a number (``1``, ``12.0``: a column of
+    codes read as numbers by a spreadsheet or a DataFrame) is read with its leading zero; a code written as
+    text must have both digits (``"01"``): ``"1"`` is refused, and the error suggests the code."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 100:
+        value = f"{value:02d}"
+    elif isinstance(value, str) and (whole := _INTEGRAL_TEXT.fullmatch(value)) and "." in value:
+        value = f"{int(whole[1]):02d}"  # "1.0", "12.0": a code column read as numbers, written back as text
     try:
         return _specialty_or_code(value)
     except ValueError:
         pass
-    number = isinstance(value, float) and value.is_integer()  # 1.0: a column of codes read as numbers
-    written = str(int(value) if number else value).strip().lower().replace(" ", "_")
+    written = str(value).strip().lower().replace(" ", "_")
     code = written.zfill(2)
     if written.isdigit() and code in SPECIALTY_BY_CODE:
         hint = f" (did you mean {code!r}, the code of {SPECIALTY_BY_CODE[code].value}? a code is written with two digits)"
@@ -173,6 +185,8 @@ def _departement(value: Any) -> Any:
         return None
     if isinstance(value, float) and value.is_integer():  # 75.0: a CSV column read as numbers with blanks
         value = int(value)
+    if isinstance(value, str) and (whole := _INTEGRAL_TEXT.fullmatch(value)):
+        value = whole[1]  # "75.0": the same column written back to a CSV file
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError("expected a département code as a string or a whole number, e.g. '75', '2A' or '974'")
     return normalise_departement(str(value))
@@ -182,13 +196,18 @@ class AlsoAccepts:
     """In the input's JSON Schema, the other spellings a field accepts besides its own values (the aliases of a
     choice, the codes of the specialties...), so that a payload the library accepts validates against it."""
 
-    def __init__(self, values: list[Any], note: str) -> None:
-        self.values, self.note = values, note
+    def __init__(self, values: list[Any] | None, note: str, schema: dict[str, Any] | None = None) -> None:
+        self.extra = {"enum": values} if values is not None else dict(schema or {})
+        self.note = note
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
         schema = dict(handler(core_schema))
         own = schema.pop("anyOf", None) or [{k: schema.pop(k) for k in list(schema) if k in ("$ref", "type", "enum")}]
-        return {**schema, "anyOf": [*own, {"enum": self.values, "description": self.note}]}
+        return {**schema, "anyOf": [*own, {**self.extra, "description": self.note}]}
+
+
+#: Numbers written as text, as a CSV file gives them (``"900"``, ``" 40.5 "``).
+_NUMBER_TEXT = AlsoAccepts(None, "the number written as text (its range is checked as for a number)", {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"})
 
 
 def _spellings(enum_cls: type[Enum]) -> AlsoAccepts:
@@ -220,7 +239,8 @@ DepartementField = Annotated[str | None, BeforeValidator(_departement), WithJson
     {"anyOf": [{"enum": sorted(DEPARTEMENTS)}, {"type": "null"}]}), _DEPARTEMENT_SPELLINGS]
 #: The texts read as yes or no (after removing surrounding spaces, in any case), as CSV files write them.
 YES_NO_TEXTS: dict[str, bool] = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
-                                 "y": True, "n": False, "t": True, "f": False, "1": True, "0": False}
+                                 "y": True, "n": False, "t": True, "f": False, "1": True, "0": False,
+                                 "1.0": True, "0.0": False}  # a column of 0/1 with blanks, written back by pandas
 YES_NO_EXPECTED = "expected true or false (also accepted: yes/no, on/off, y/n, t/f, 1/0, in any case)"
 
 
@@ -245,13 +265,13 @@ YesNo = Annotated[bool | None, BeforeValidator(_yes_no),
 
 def _not_a_bool(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError("expected a whole number of patients, not true/false")
+        raise ValueError("expected a number, not true/false")
     return value
 
 
 #: The largest count of patients accepted (a larger one is a typing error).
 MAX_COUNT = 1_000_000
-Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT), BeforeValidator(_not_a_bool)]
+Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT), BeforeValidator(_not_a_bool), _NUMBER_TEXT]
 
 #: Marks the inputs a doctor can act on (what-if suggestions change only these): join a practice, commit,
 #: adhere to OPTAM, choose another option, grow the patientèle. Specialty, sector, place and dates are facts.
@@ -288,6 +308,9 @@ def parse_day(value: Any) -> date:
     ValueError: expected a date written YYYY-MM-DD, e.g. 2020-03-01; got the number 20200301
     """
     if isinstance(value, datetime):  # a datetime is a date too: test it first
+        if value.tzinfo is not None:  # its day depends on the time zone: two equal instants, two days
+            raise ValueError(f"{DATE_EXPECTED}; got {value.isoformat()}, a date and time with a time zone:"
+                             " give the date alone")
         if value.time() != time(0) or getattr(value, "nanosecond", 0) != 0:
             raise ValueError(f"{DATE_EXPECTED}; got {value.isoformat()}, a date with a time of day: give the date alone")
         day = value.date()
@@ -328,7 +351,7 @@ def _unknown_group(value: Any) -> Any:
 
 
 #: A group of fields (the doctor, the activity, a prior contract...): given as null, every field in it is unknown.
-Group = Annotated[_G, BeforeValidator(_unknown_group)]
+Group = Annotated[_G, BeforeValidator(_unknown_group), AlsoAccepts([None], "null: every field of the group unknown")]
 
 
 class _Model(BaseModel):
@@ -342,11 +365,11 @@ class Activity(_Model):
     mt_patients_adult: Count = Field(None, json_schema_extra=ACTIONABLE, description="Patients aged 16 or more for whom the doctor is médecin traitant.")
     mt_patients_child: Count = Field(None, json_schema_extra=ACTIONABLE, description="Patients under 16 for whom the doctor is médecin traitant.")
     file_active: Count = Field(None, json_schema_extra=ACTIONABLE, description="Distinct patients seen at least once in the year (file active).")
-    percentile: float | None = Field(
+    percentile: Annotated[float | None, BeforeValidator(_not_a_bool), _NUMBER_TEXT] = Field(
         None, ge=0, le=100, allow_inf_nan=False, json_schema_extra=ACTIONABLE,
         description="Position of the doctor's activity in the national distribution of the specialty (0-100).",
     )
-    clinical_fee_share: float | None = Field(
+    clinical_fee_share: Annotated[float | None, BeforeValidator(_not_a_bool), _NUMBER_TEXT] = Field(
         None, ge=0, le=100, allow_inf_nan=False,
         description="Share (%) of clinical fees in total fees over the 12 months before signature.",
     )
@@ -364,7 +387,7 @@ class Doctor(_Model):
     )
     departement: DepartementField = Field(None, description="Département of practice: 01-95, 2A, 2B, 971-974, 976.")
     zone: ZoneField = Field(None, description="Zonage of the place of practice: zip, zac or hors_zonage.")
-    group_practice_doctors: int | None = Field(
+    group_practice_doctors: Annotated[int | None, BeforeValidator(_not_a_bool)] = Field(
         None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
     )
     group_practice_commitment: YesNo = Field(
