@@ -234,7 +234,9 @@ CoordinatedField = Annotated[CoordinatedPractice | None, BeforeValidator(_enum_c
 QualificationField = Annotated[Qualification | None, BeforeValidator(_enum_coercer(Qualification)), _spellings(Qualification)]
 OptionField = Annotated[ContractOption | None, BeforeValidator(_enum_coercer(ContractOption)), _spellings(ContractOption)]
 SpecialtyField = Annotated[Specialty | None, BeforeValidator(_specialty),
-                           AlsoAccepts(sorted(SPECIALTY_BY_CODE), "the Assurance Maladie two-digit code of the specialty")]
+                           AlsoAccepts(sorted(SPECIALTY_BY_CODE) + sorted(int(c) for c in SPECIALTY_BY_CODE),
+                                       "the Assurance Maladie two-digit code of the specialty (a number: read with"
+                                       " its leading zero)")]
 DepartementField = Annotated[str | None, BeforeValidator(_departement), WithJsonSchema(
     {"anyOf": [{"enum": sorted(DEPARTEMENTS)}, {"type": "null"}]}), _DEPARTEMENT_SPELLINGS]
 #: The texts read as yes or no (after removing surrounding spaces, in any case), as CSV files write them.
