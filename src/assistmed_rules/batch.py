@@ -286,11 +286,16 @@ def _work(chunk: list[Any], on: date | str | None, flat: bool, first_row: int) -
     return out
 
 
+def repeated_columns(columns: Iterable[Any]) -> list[str]:
+    """The column names given more than once, compared without surrounding spaces (sorted)."""
+    names = [str(c).strip() for c in columns]
+    return sorted({name for name in names if names.count(name) > 1})
+
+
 def _check_columns(columns: Iterable[Any]) -> None:
     """Refuse a DataFrame with a column given twice (the same name, or with spaces around it): which value
     would count is not for the library to guess."""
-    names = [str(c).strip() for c in columns]
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    repeated = repeated_columns(columns)
     if repeated:
         raise InvalidCaseError([{"field": name, "input": None, "message": "this column appears more than once in"
                                  " the DataFrame (names compared without surrounding spaces): keep one"}

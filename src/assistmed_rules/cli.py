@@ -19,8 +19,8 @@ import contextlib
 import csv
 import json
 import os
+import secrets
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -30,7 +30,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from . import lint as lint_cli
-from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, iter_summaries, summarise
+from .batch import SUMMARY_COLUMNS, gc_paused, iter_evaluate, iter_summaries, repeated_columns, summarise
 from .engine import Evaluator, coerce_date
 from .errors import AssistmedError, InvalidCaseError
 from .facts import PATHS
@@ -223,7 +223,7 @@ def _check_header(path: str, header: Sequence[str]) -> None:
     if not names:
         raise InputFileError(f"{path}: the first line names no column: put the column names (dotted field paths"
                              " such as doctor.sector) on the first line")
-    duplicated = sorted({name for name, count in Counter(names).items() if count > 1})
+    duplicated = repeated_columns(names)
     if duplicated:
         raise InputFileError(f"{path}: duplicate column(s) {', '.join(map(repr, duplicated))}: each column may"
                              " appear once")
@@ -335,35 +335,29 @@ def _check_batch_paths(args: argparse.Namespace) -> None:
         raise OutputPathError(f"{args.output}: the output would overwrite the input: write it to another file")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def _replacing(path: str) -> Iterator[TextIO]:
-    """A text file that becomes ``path`` once written in full: an error on the way leaves ``path`` as it was."""
+    """A text file that becomes ``path`` once written in full: an error on the way leaves ``path`` as it was.
+
+    The temporary file beside it is opened the usual way (``"x"``: created, never reused), so it has the
+    permissions the process gives new files.
+    """
+    temporary = os.path.join(os.path.dirname(path) or ".",
+                             f".{os.path.basename(path)}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
-        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=f".{os.path.basename(path)}.",
-                                         suffix=".part")
+        out = open(temporary, "x", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
+        with out:
             yield out
-        _move(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except OSError as exc:
+            raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
     except BaseException:
         _remove(temporary)
         raise
-
-
-def _move(temporary: str, path: str) -> None:
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # the permissions of a file opened the usual way
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise OutputPathError(f"{path}: cannot write the file: {exc.strerror}") from None
 
 
 def _remove(path: str) -> None:

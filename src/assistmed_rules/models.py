@@ -138,12 +138,10 @@ def _enum_coercer(enum_cls: type[E], extra: dict[str, E] | None = None) -> Calla
                 return member
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ValueError(f"expected one of {', '.join(accepted)}; got {type(value).__name__}")
-        if isinstance(value, float) and value.is_integer() and str(value) not in members:
-            value = int(value)  # 1.0 is the number 1 (JSON does not tell them apart)
         key = str(value).strip().lower().replace(" ", "_")
         member = members.get(key)
         if member is None and (whole := _INTEGRAL_TEXT.fullmatch(key)):
-            member = members.get(whole[1])  # "1.0": a whole number as a CSV written from floats spells it
+            member = members.get(whole[1])  # 1.0 or "1.0": the number 1 (JSON and CSV files written from floats)
         if member is not None:
             return member
         raise ValueError(f"unknown value {value!r}{suggest(key, accepted)}; accepted: {', '.join(accepted)}")
@@ -207,7 +205,8 @@ class AlsoAccepts:
 
 
 #: Numbers written as text, as a CSV file gives them (``"900"``, ``" 40.5 "``).
-_NUMBER_TEXT = AlsoAccepts(None, "the number written as text (its range is checked as for a number)", {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"})
+_NUMBER_TEXT = AlsoAccepts(None, "the number written as text (its range is checked as for a number)",
+                           {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"})
 
 
 def _spellings(enum_cls: type[Enum]) -> AlsoAccepts:
