@@ -161,6 +161,10 @@ def test_avenant_7_one_third_contract_is_renewed_at_its_term_so_never_under_the_
     book = load_rules()
     regime = book.regime("reglement-arbitral-2023")
     assert regime.param("duree_contrats_avenant_7", date(2024, 3, 1)).years == 5
+    # nor can a contract "renewed" at its term have been signed before the first aid contracts (2019-09-01)
+    early = signed(SOLO_GP, "2023-06-01", option="1/3", is_renewal=True,
+                   renews={"signature_date": "2018-05-01", "option": "1/3"})
+    assert evaluate(early).failed_rules == ["ra2023.option"]
 
 
 def test_avenant_7_one_third_renewal_at_term_is_open_under_the_2024_convention():
@@ -178,7 +182,8 @@ def test_avenant_7_one_third_renewal_at_term_is_open_under_the_2024_convention()
     for contract in ({"is_renewal": False},  # a new 1/3 contract: closed since May 2023
                      {"renews": {"signature_date": "2019-09-01", "option": "1/2"}},  # not a 1/3 contract
                      {"renews": {"signature_date": "2023-09-01", "option": "1/3"}},  # not an avenant 7 one
-                     {"renews": {"signature_date": "2019-09-02", "option": "1/3"}}):  # before its term
+                     {"renews": {"signature_date": "2019-09-02", "option": "1/3"}},  # before its term
+                     {"renews": {"signature_date": "2018-09-01", "option": "1/3"}}):  # before any aid contract
         case = signed(renewal, "2024-09-01", **contract)
         assert evaluate(case).failed_rules == ["cm2024.option"], contract
 
@@ -247,6 +252,10 @@ def test_second_assistant_from_year_3_of_the_first_contract():
     too_early = copy.deepcopy(case)
     too_early["contract"]["first_assistant_contract"]["signature_date"] = "2023-03-02"
     assert evaluate(too_early).failed_rules == ["cm2024.option"]
+    # no aid contract was signed before 2019-09-01: a "first contract" of 2010 is not one
+    too_old = copy.deepcopy(case)
+    too_old["contract"]["first_assistant_contract"]["signature_date"] = "2010-01-01"
+    assert evaluate(too_old).failed_rules == ["cm2024.option"]
     unknown = copy.deepcopy(case)
     del unknown["contract"]["first_assistant_contract"]
     verdict = evaluate(unknown)
