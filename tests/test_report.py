@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from strategies import cases, evaluation_dates, flatten, likely_eligible_cases
 
 from assistmed_rules import Evaluator, Verdict, evaluate_many
+from assistmed_rules.i18n import text
 
 EVALUATORS = {language: Evaluator(language=language) for language in ("fr", "en")}
 VOID = {"br", "hr", "img", "meta", "link", "input"}
@@ -55,6 +56,45 @@ def test_every_verdict_renders_as_text_and_as_well_formed_html_that_show_what_it
         assert o.title in report and o.title in shown
     for year in verdict.aid:
         assert f"{year.start.isoformat()}" in report
+    # every dated item the report lists says whether it rests on an uncertain reading
+    flag, colon = text("report.uncertain", language), " :" if language == "fr" else ":"
+    lines = report.splitlines()
+    for o in (*verdict.obligations, *verdict.conditional_obligations):
+        line = next(line for line in lines if line.startswith(f"  - {o.title}{colon}"))
+        assert line.endswith(flag) == (o.certainty == "uncertain"), line
+    for tr in verdict.transitions:
+        line = next(line for line in lines if tr.says in line)
+        assert line.endswith(flag) == (tr.certainty == "uncertain"), line
+    advances = [year.advance for year in verdict.aid if year.advance is not None]
+    for adv, line in zip(advances, [line for line in lines if line.startswith("      " + text(
+            "report.advance", language, share="", amount="", due="", counted="").split(" ")[0])]):
+        assert line.endswith(flag) == (adv.certainty == "uncertain"), line
+
+
+def test_an_objective_whose_band_is_unknown_says_the_percentile_is_missing_not_that_the_sources_lack_it():
+    case = {"doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+                       "group_practice_doctors": 2, "activity": {"mt_patients_adult": 900}},
+            "contract": {"signature_date": "2020-03-01", "option": "1/3"}}
+    for language, says in (("fr", "percentile non renseigné"), ("en", "percentile not given")):
+        verdict = EVALUATORS[language].evaluate(case)
+        assert verdict.status == "eligible" and {o.band for o in verdict.objectives} == {None}
+        report = str(verdict)
+        assert says in report and text("report.increase_not_found", language) not in report
+    case["doctor"]["activity"]["percentile"] = 60  # band p50: +15 % for 1/3, +7,5 % for ... the rule file's figure
+    report = str(EVALUATORS["fr"].evaluate(case))
+    increase = EVALUATORS["fr"].evaluate(case).objectives[0].increase_percent
+    assert f"+{format(increase.normalize(), 'f').replace('.', ',')} %" in report
+
+
+def test_english_notes_name_the_band_in_english_and_citations_are_separated_the_english_way():
+    case = {"doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+                       "group_practice_doctors": 2, "activity": {"mt_patients_adult": 900, "percentile": 75}},
+            "contract": {"signature_date": "2020-03-01", "option": "1/2"}}
+    verdict = EVALUATORS["en"].evaluate(case)
+    notes = " ".join(o.note or "" for o in verdict.objectives)
+    assert "band from the 70th to the 90th percentile NOT FOUND" in notes and "du 70e" not in notes
+    assert " ; " not in str(verdict) and "; " in str(verdict)
+    assert "du 70e au 90e percentile" in " ".join(o.note or "" for o in EVALUATORS["fr"].evaluate(case).objectives)
 
 
 @given(case=st.one_of(cases(), likely_eligible_cases(), likely_eligible_cases(drop=True)), on=evaluation_dates,

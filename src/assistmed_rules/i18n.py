@@ -122,6 +122,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "report.objectives": ("Objectifs de patientèle :", "Patientèle objectives:"),
     "report.reach": ("atteindre le {percentile}e percentile en {within}", "reach percentile {percentile} within {within}"),
     "report.increase_not_found": ("augmentation non trouvée dans les sources", "increase not found in the sources"),
+    "report.increase_no_band": ("augmentation selon la tranche de percentile, inconnue : percentile non renseigné",
+                                "increase set by the percentile band, unknown: percentile not given"),
     "report.maintain": ("maintien", "maintain"),
     "report.target": (", soit {target} patients (départ : {start})", ", that is {target} patients (start: {start})"),
     "report.objective": ("{label} : {text}{target}{flag}", "{label}: {text}{target}{flag}"),

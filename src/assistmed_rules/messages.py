@@ -57,10 +57,13 @@ def _float(value: float) -> str:
     Fifteen significant digits: the ``g`` format's six would show 79.99996 as 80, a message then saying that
     80 % is below a minimum of 80 %.
 
-    >>> _float(40.0), _float(30.5), _float(79.99996), _float(-0.0), _float(0.1 + 0.2)
-    ('40', '30.5', '79.99996', '0', '0.3')
+    Never in scientific notation: a percentile of 0.00001 shows as such, not as ``1e-05``.
+
+    >>> _float(40.0), _float(30.5), _float(79.99996), _float(-0.0), _float(0.1 + 0.2), _float(1e-05)
+    ('40', '30.5', '79.99996', '0', '0.3', '0.00001')
     """
-    return f"{value + 0.0:.15g}"
+    shown = f"{value + 0.0:.15g}"
+    return format(Decimal(shown), "f") if "e" in shown else shown
 
 
 #: The types a message shows the same way in every language, and how (the others: see format_value).

@@ -41,6 +41,7 @@ class Band:
     certainty: str = "confirmed"
     note: str | None = None
     exclusive: bool = False  # the band holds the percentiles above ``start``, not ``start`` itself
+    en_label: str | None = None  # the English label, if given
 
     def holds(self, percentile: float) -> bool:
         return percentile > self.start if self.exclusive else percentile >= self.start
@@ -144,7 +145,8 @@ def _option(value: str, where: str) -> str:
 def compile_aid(spec: AidSpec, params: Mapping[str, Any], cite: Cite) -> AidSchedule:
     if spec.percentile not in FIELDS or FIELDS[spec.percentile].kind != "number":
         raise ConditionError(f"aid.percentile: {spec.percentile!r} is not a numeric input field")
-    bands = tuple(sorted((Band(b.id, b.start, b.label, b.certainty, b.note, b.exclusive) for b in spec.bands),
+    bands = tuple(sorted((Band(b.id, b.start, b.label, b.certainty, b.note, b.exclusive,
+                               b.en.label if b.en is not None else None) for b in spec.bands),
                          key=lambda b: (-b.start, not b.exclusive)))
     band_ids = {b.id for b in bands}
     if len(band_ids) != len(bands):
@@ -515,7 +517,8 @@ def _objective_parts(rule: Any, ind: Any, option: Any, band: Band | None, is_new
     elif band is None:
         notes.append(text("objective.no_band", language))
     elif increase is None:
-        notes.append(text("objective.not_found", language, band=band.label))
+        notes.append(text("objective.not_found", language,
+                          band=band.en_label if language == "en" and band.en_label else band.label))
     if inc is not None and inc.note:
         notes.append(inc.note)
     targeted = increase is not None and not unknown_start

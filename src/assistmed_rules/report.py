@@ -12,8 +12,8 @@ from .i18n import euros, text
 from .verdict import Citation, Verdict
 
 
-def _cite(citations: list[Citation]) -> str:
-    return " ; ".join(str(c) for c in citations)
+def _cite(citations: list[Citation], language: str) -> str:
+    return (" ; " if language == "fr" else "; ").join(str(c) for c in citations)
 
 
 def render_text(verdict: Verdict) -> str:
@@ -23,6 +23,12 @@ def render_text(verdict: Verdict) -> str:
     def t(key: str, **values: object) -> str:
         return text(key, lang, **values)
 
+    def uncertain(certainty: str) -> str:
+        return t("report.uncertain") if certainty == "uncertain" else ""
+
+    def cite(citations: list[Citation]) -> str:
+        return _cite(citations, lang)
+
     lines = [
         t("report.verdict", status=t(f"status.{verdict.status}")),
         t("report.regime", title=verdict.regime_title or t("report.no_regime")),
@@ -30,14 +36,15 @@ def render_text(verdict: Verdict) -> str:
         t("report.evaluated_on", day=verdict.evaluated_on.isoformat()),
     ]
     for tr in verdict.transitions:
-        lines.append("  " + t("report.since", day=tr.start.isoformat(), says=tr.says, cite=_cite(tr.citations)))
+        lines.append("  " + t("report.since", day=tr.start.isoformat(), says=tr.says, cite=cite(tr.citations))
+                     + uncertain(tr.certainty))
     lines += ["", t("report.conditions")]
     for f in verdict.findings:
         mark = t("mark.not_applicable") if f.applicable is False else t(f"mark.{f.outcome}")
         flag = t("report.uncertain_reading") if f.certainty == "uncertain" else ""
         lines.append(f"  {mark} {f.title} — {f.rule_id}{flag}")
         lines.append(f"      {f.message}")
-        lines.append("      " + t("report.source", cite=_cite(f.citations)))
+        lines.append("      " + t("report.source", cite=cite(f.citations)))
     if verdict.missing:
         lines += ["", t("report.missing")]
         lines += [f"  - {m}" for m in verdict.missing]
@@ -53,8 +60,9 @@ def render_text(verdict: Verdict) -> str:
                 state = t(f"state.{o.state}")
                 if o.met_on:
                     state = t("report.done_on", day=o.met_on.isoformat()) + (f" ({state})" if o.state == "late" else "")
-                lines.append("  - " + t("report.obligation", title=o.title, due=due, counted=o.counted_from, state=state))
-                lines.append("      " + t("report.source", cite=_cite(o.citations)))
+                lines.append("  - " + t("report.obligation", title=o.title, due=due, counted=o.counted_from, state=state)
+                             + uncertain(o.certainty))
+                lines.append("      " + t("report.source", cite=cite(o.citations)))
                 if o.state in ("overdue", "late"):
                     lines.append("      " + t("report.consequence", text=o.consequence))
     if verdict.aid:
@@ -66,14 +74,14 @@ def render_text(verdict: Verdict) -> str:
             lines.append("  - " + t(
                 "report.year", n=year.contract_year, start=year.start.isoformat(), end=year.end.isoformat(),
                 amount=amount, modulated=t("report.modulated") if year.modulated else "",
-                flag=t("report.uncertain") if year.certainty == "uncertain" else "", cite=_cite(year.citations)))
+                flag=uncertain(year.certainty), cite=cite(year.citations)))
             if year.advance is not None:
                 adv = year.advance
                 lines.append("      " + t(
                     "report.advance", share=_percent(adv.share_percent, lang),
                     amount=euros(adv.amount, lang) if adv.amount is not None else t("report.amount_unknown"),
                     due=adv.due_date.isoformat() if adv.due_date else t("report.no_due_date"),
-                    counted=adv.counted_from))
+                    counted=adv.counted_from) + uncertain(adv.certainty))
         total = verdict.aid_total
         if total is not None:
             lines.append("  " + t("report.total", amount=euros(total, lang)))
@@ -83,15 +91,15 @@ def render_text(verdict: Verdict) -> str:
             if obj.kind == "reach_percentile":
                 what = t("report.reach", percentile=f"{obj.target_percentile:g}", within=obj.within)
             elif obj.increase_percent is None:
-                what = t("report.increase_not_found")
+                what = t("report.increase_no_band") if obj.band is None else t("report.increase_not_found")
             elif obj.increase_percent == 0:
                 what = t("report.maintain")
             else:
-                what = f"+{obj.increase_percent:g} %"
+                what = f"+{_percent(obj.increase_percent, lang)} %"
             target = "" if obj.target_count is None else t("report.target", target=obj.target_count,
                                                             start=obj.start_count)
-            flag = t("report.uncertain") if obj.certainty == "uncertain" else ""
-            lines.append("  - " + t("report.objective", label=obj.label, text=what, target=target, flag=flag))
+            lines.append("  - " + t("report.objective", label=obj.label, text=what, target=target,
+                                    flag=uncertain(obj.certainty)))
     if verdict.renewal:
         lines += ["", t("report.renewal", text=verdict.renewal)]
     if verdict.uncertain_rules:
@@ -127,8 +135,10 @@ def render_html(verdict: Verdict) -> str:
         heads = "".join(f"<th>{esc(t('html.year', n=y.contract_year))}</th>" for y in verdict.aid)
         extra.append(f"<table><tr>{heads}</tr><tr>{cells}</tr></table>")
     if verdict.obligations:
+        colon = " : " if lang == "fr" else ": "
         extra.append("<ul>" + "".join(
-            f"<li>{esc(o.title)} : {o.due_date.isoformat() if o.due_date else '?'} ({esc(t(f'state.{o.state}'))})</li>"
+            f"<li>{esc(o.title)}{' ⚠' if o.certainty == 'uncertain' else ''}{colon}"
+            f"{o.due_date.isoformat() if o.due_date else '?'} ({esc(t(f'state.{o.state}'))})</li>"
             for o in verdict.obligations) + "</ul>")
     return (
         f'<div><p><b style="color:{colour}">{esc(t(f"status.{verdict.status}"))}</b> — '

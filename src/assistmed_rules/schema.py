@@ -156,7 +156,7 @@ class SaysEnSpec(_Spec):
 
 
 class LabelEnSpec(_Spec):
-    """English label of an objective indicator."""
+    """English label of an objective indicator or a percentile band."""
 
     label: str = Field(min_length=2)
 
@@ -220,6 +220,7 @@ class BandSpec(_Certain):
     exclusive: bool = Field(False, description="True: ``from`` itself is not in the band (it holds the percentiles"
                                                " above it, as « au-delà du 95e percentile »).")
     label: str
+    en: LabelEnSpec | None = None
 
 
 class AdvanceSpec(_Certain):
