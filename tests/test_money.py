@@ -187,6 +187,20 @@ def test_year_1_advance_of_70_percent_within_15_days_of_hiring():
     assert evaluate(case(60)).aid[1].advance is None
 
 
+def test_an_advance_counted_from_a_hiring_before_the_signature_has_no_due_date_and_is_uncertain():
+    """« within 15 days of the recruitment » (avenant7-2019.md:138): an assistant hired before the contract was
+    signed would put the advance before the contract; the sources do not say when it is then due."""
+    early = case(60)
+    early["assistant"]["hire_date"] = "2019-12-01"  # the contract is signed on 2020-01-15
+    advance = evaluate(early).aid[0].advance
+    assert (advance.amount, advance.due_date, advance.certainty) == (D("25200.00"), None, "uncertain")
+    assert "avant la signature" in advance.note
+    assert "before the contract's signature" in evaluate(early, language="en").aid[0].advance.note
+    early["assistant"]["hire_date"] = "2020-01-15"  # hired the day it is signed: due 15 days later
+    advance = evaluate(early).aid[0].advance
+    assert (advance.due_date, advance.certainty) == (date(2020, 1, 30), "confirmed")
+
+
 def test_no_advance_where_the_sources_give_none():
     assert evaluate(case(60, signature="2025-01-15")).aid[0].advance is None
 

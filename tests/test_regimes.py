@@ -188,6 +188,20 @@ def test_avenant_7_one_third_renewal_at_term_is_open_under_the_2024_convention()
         assert evaluate(case).failed_rules == ["cm2024.option"], contract
 
 
+def test_a_contract_signed_after_the_2024_conventions_five_year_term_is_undetermined_not_eligible():
+    """The 2024 convention is in force from 2024-06-22 « for 5 years » (convention-2024.md §0, CONFIRMED
+    official); what governs a contract signed after its term is not said: undetermined, naming the empty
+    parameter, not an eligible verdict with confirmed amounts."""
+    last = evaluate(signed(SOLO_GP, "2029-06-21"))
+    assert last.status == "eligible" and last.finding("cm2024.duree_convention").outcome == "met"
+    for day in ("2029-06-22", "2035-01-01"):
+        verdict = evaluate(signed(SOLO_GP, day))
+        assert (verdict.regime, verdict.status) == ("convention-2024", "undetermined")
+        assert verdict.finding("cm2024.duree_convention").outcome == "unknown"
+        assert verdict.missing_data == ["param reconduction_convention_depuis"] and verdict.aid == []
+    assert "à ce jour" not in last.regime_reason and "sans date de fin fixée" in last.regime_reason
+
+
 def test_full_time_anywhere_from_may_2023_but_only_in_zip_before():
     before = signed(SOLO_GP, "2022-10-02", option="1")
     before["doctor"].update(coordinated_practice="msp", zone="hors_zonage")

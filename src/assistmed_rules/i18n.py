@@ -35,12 +35,18 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "reason.regime": (" ; le régime « {title} » régit les contrats signés du {start} {end}.",
                       "; the regime “{title}” governs the contracts signed from {start} {end}."),
     "reason.until": ("au {end}", "to {end}"),
-    "reason.open": ("à ce jour", "to this day"),
+    "reason.open": ("sans date de fin fixée", "with no end date set"),
     "finding.not_applicable": ("Condition sans objet pour ce cas : {title}.",
                                "Condition not relevant to this case: {title}."),
     "finding.unknown": ("Impossible de conclure sur « {title} » : renseigner {missing}.",
                         "Cannot conclude on “{title}”: give {missing}."),
     "obligation.counted": ("{delay} après {start}", "{delay} after {start}"),
+    "advance.before_signature": (
+        ("Compté d'une date antérieure à la signature du contrat : les sources ne disent pas quand l'avance est "
+         "alors due (pas avant la signature)."),
+        ("Counted from a date before the contract's signature: the sources do not say when the advance is then "
+         "due (not before the signature)."),
+    ),
     "obligation.no_delay": ("délai non précisé par les sources, à compter de {start}",
                             "delay not given by the sources, counted from {start}"),
     "no_regime.title": ("Régime applicable à la date de signature", "Regime governing the signature date"),

@@ -306,7 +306,7 @@ def aid_schedule(regime: Regime, view: CaseView, language: str = "fr", memo: Mem
         values["start"], values["end"] = start, end
         if year == 1 and schedule is not None and schedule.advance is not None:
             advance_from = view.value(schedule.advance.counted_from)
-            values["advance"] = _advance(schedule.advance, values["amount"], advance_from, language, memo)
+            values["advance"] = _advance(schedule.advance, values["amount"], advance_from, start, language, memo)
         out.append(build(AidYear, values))
     return out
 
@@ -420,8 +420,13 @@ def _year_part(regime: Regime, schedule: AidSchedule, option: str, year: int, st
     }
 
 
-def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None, language: str,
-             memo: Memo) -> Advance:
+def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None, signature: date,
+             language: str, memo: Memo) -> Advance:
+    """The advance on the year-1 aid, due ``adv.within`` after ``advance_from`` (None: unknown).
+
+    Counted from a date before the contract's signature (an assistant hired before it), the advance cannot
+    fall due before the contract exists, and the sources do not say when it does: no due date, uncertain.
+    """
     key = ("advance", id(adv), amount, language)
     fixed = memo.get(key)
     if fixed is None:
@@ -435,7 +440,11 @@ def _advance(adv: AdvanceRule, amount: Decimal | None, advance_from: date | None
         })
     values = dict(fixed)
     if advance_from is not None:
-        values["due_date"] = add_delay(advance_from, adv.within)
+        if advance_from < signature:
+            values["certainty"] = "uncertain"
+            values["note"] = " ".join(filter(None, (text("advance.before_signature", language), adv.note)))
+        else:
+            values["due_date"] = add_delay(advance_from, adv.within)
     return build(Advance, values)
 
 

@@ -98,7 +98,9 @@ class Advance(_Out):
 
     share_percent: Decimal
     amount: Decimal | None
-    due_date: date | None = Field(description="None when the date it is counted from is unknown.")
+    due_date: date | None = Field(
+        description="None when the date it is counted from is unknown, or before the contract's signature."
+    )
     counted_from: str
     citations: list[Citation]
     certainty: Certainty
