@@ -370,6 +370,25 @@ def test_data_files_of_the_directory_fill_external_tables(tmp_path: Path) -> Non
     assert message.startswith("data/groupes.yaml: [schema]") and "groupez" in message
 
 
+def test_a_data_file_entry_keeps_its_own_certainty_and_citations_else_takes_the_files(tmp_path: Path) -> None:
+    """docs/rule-files.md, External data files: an entry takes the file's citations unless it gives its own,
+    and the file's certainty and note unless it states a certainty of its own."""
+    write(tmp_path / "rules", "test.yaml", _with_external_table(regime_file()))
+    data = {"schema_version": 1, "regime": "test-2030", "table": "groupes", "certainty": "confirmed",
+            "citations": [{"text": "Liste officielle", "url": "https://example.org/liste"}],
+            "entries": {"cardiologie": "partout",
+                        "dermatologie": {"value": "ailleurs", "certainty": "uncertain", "note": "Un doute."},
+                        "pediatrie": {"value": "ailleurs",
+                                      "citations": [{"text": "Autre liste", "url": "https://example.org/autre"}]}}}
+    path = write(tmp_path, "groupes.yaml", data)
+    table = load_rules(tmp_path / "rules", data_files=[path]).regime("test-2030").tables["groupes"]
+    plain, doubt, other = (table.entries[k] for k in ("cardiologie", "dermatologie", "pediatrie"))
+    assert (plain.certainty, plain.note, [c.text for c in plain.citations]) == ("confirmed", None, ["Liste officielle"])
+    assert (doubt.certainty, doubt.note, [c.text for c in doubt.citations]) == ("uncertain", "Un doute.",
+                                                                                 ["Liste officielle"])
+    assert (other.certainty, [c.text for c in other.citations]) == ("confirmed", ["Autre liste"])
+
+
 # -- warnings ----------------------------------------------------------------------------------------------------
 def test_rule_that_is_always_met_is_a_warning(tmp_path: Path) -> None:
     content = regime_file()
