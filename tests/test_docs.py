@@ -57,5 +57,9 @@ def test_docs_site_builds(tmp_path):
         capture_output=True, text=True, cwd=ROOT, check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # Links to a heading of the site resolve (mkdocs.yml makes a missing anchor a warning, which --strict
+    # refuses; checked here too, should that setting change): mkdocs' slugs drop accents (#departements).
+    broken = [line for line in result.stderr.splitlines() if "no such anchor" in line]
+    assert not broken, "\n".join(broken)
     assert (tmp_path / "site" / "regimes" / "convention-2024" / "index.html").is_file()
     shutil.rmtree(tmp_path / "site")
