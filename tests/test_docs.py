@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from assistmed_rules.docgen import write_docs
+from assistmed_rules.docgen import OPS, write_docs
 from assistmed_rules.rulebook import load_rules
+from assistmed_rules.safe_yaml import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -41,6 +42,56 @@ def test_every_rule_and_parameter_is_listed_with_its_source():
             assert f"| `{name}` |" in page
         for obligation in regime.obligations:
             assert f"| `{obligation.id}` |" in page
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a lawyer reads on each page, checked against the rule files as written (the raw YAML)
+# ---------------------------------------------------------------------------------------------------
+def _pages():
+    """(regime, its rule file as written, its committed page) for every regime."""
+    for regime in load_rules().regimes:
+        raw = load_yaml_file(Path(regime.file))
+        yield regime, raw, (DOCS / "regimes" / f"{regime.id}.md").read_text(encoding="utf-8")
+
+
+def _md(text) -> str:
+    """A text as the pages write it: on one line, ``|`` escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _comparisons(spec):
+    """The comparisons of a condition as written, at any depth."""
+    if isinstance(spec, dict):
+        for word in ("all", "any"):
+            if word in spec:
+                for item in spec[word]:
+                    yield from _comparisons(item)
+                return
+        if "not" in spec:
+            yield from _comparisons(spec["not"])
+            return
+        yield spec
+
+
+def _conditions(raw):
+    """Every condition of a rule file as written: (where, condition)."""
+    for rule in raw["rules"]:
+        yield rule["id"], rule["condition"]
+        if rule.get("applies_if") is not None:
+            yield rule["id"], rule["applies_if"]
+
+
+def test_conditions_read_yes_and_no_and_the_rounding_in_french():
+    for regime, raw, page in _pages():
+        assert "`True`" not in page and "`False`" not in page, regime.id
+        for where, condition in _conditions(raw):
+            for cmp in _comparisons(condition):
+                op = next(k for k in OPS if k in cmp)
+                if "field" in cmp and isinstance(cmp[op], bool):
+                    assert f"`{cmp['field']}` {OPS[op]} {'oui' if cmp[op] else 'non'}" in page, (regime.id, where, cmp)
+        if "objectives" in raw:
+            line = next(x for x in page.splitlines() if x.startswith("- Arrondi"))
+            assert not re.search(rf"\b{raw['objectives']['rounding']}\b", line) and "à l'entier" in line, line
 
 
 def test_tutorial_examples_run():

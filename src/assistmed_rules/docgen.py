@@ -12,12 +12,13 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .i18n import delay_text
+from .i18n import delay_text, euros
 from .rulebook import Period, Regime, RuleBook
 from .verdict import Citation
 
@@ -46,8 +47,20 @@ def _certainty(certainty: str, note: str | None) -> str:
     return f"**incertain** — {_md(note or '')}"
 
 
+#: How a target count is rounded (``objectives.rounding``), in the words of the pages.
+ROUNDING = {"up": "à l'entier supérieur", "down": "à l'entier inférieur", "nearest": "à l'entier le plus proche"}
+#: The units of parameters (``parameters.*.unit``), in the words of the pages.
+UNITS = {"patients": "patients", "percentile": "percentile", "percent": "en %", "euros": "euros", "duration": "durée",
+         "list": "liste", "count": "nombre", "date": "date"}
+_DELAY_KEYS = {"years", "months", "days"}
+
+
 def _value(spec: Any) -> str:
+    if isinstance(spec, bool):
+        return "oui" if spec else "non"
     if isinstance(spec, dict):
+        if spec and set(spec) <= _DELAY_KEYS:
+            return delay_text(relativedelta(**spec))
         if set(spec) == {"param"}:
             return f"paramètre `{spec['param']}`"
         if "lookup" in spec:
@@ -57,7 +70,7 @@ def _value(spec: Any) -> str:
             return f"`{spec['field']}`{shift}"
         return ", ".join(f"{v} {k}" for k, v in spec.items())
     if isinstance(spec, list):
-        return "{" + ", ".join(str(v) for v in spec) + "}"
+        return "{" + ", ".join(_value(v).strip("`") for v in spec) + "}"
     return f"`{spec}`"
 
 
@@ -126,9 +139,9 @@ def render_regime(regime: Regime) -> str:
             "|---|---|---|---|---|"]
     for p in regime.parameters.values():
         values = "<br>".join(
-            f"{v.start.isoformat()} : {_md(_param_value(v.value))}" + (" (incertain)" if v.certainty == "uncertain" else "")
+            f"{v.start.isoformat()} : {_md(_param_value(v.value, p.unit))}" + (" (incertain)" if v.certainty == "uncertain" else "")
             for v in p.values)
-        out.append(f"| `{p.name}` | {_md(p.description)} ({p.unit}) | {values} | {_cite(p.citations)} | "
+        out.append(f"| `{p.name}` | {_md(p.description)} ({UNITS.get(p.unit, p.unit)}) | {values} | {_cite(p.citations)} | "
                    f"{_certainty(p.certainty, p.note)} |")
     out.append("")
     if regime.tables:
@@ -160,13 +173,15 @@ def render_regime(regime: Regime) -> str:
             last = max(by_year)
             for year, by_band in sorted(by_year.items()):
                 label = f"{year} et suivantes" if year == last and year > 1 else str(year)
-                out.append(f"| {option} | {label} | " + ", ".join(f"{b} → `{p}`" for b, p in by_band.items()) + " |")
+                out.append(f"| {option} | {label} | " + ", ".join(
+                    f"{'autres tranches' if b == 'default' else b} → `{p}`" for b, p in by_band.items()) + " |")
         out.append("")
     if regime.objectives is not None:
         obj = regime.objectives
         out += ["## Objectifs", "", f"> {_md(obj.says)}", "", f"- Source : {_cite(obj.citations)}",
                 f"- Certitude : {_certainty(obj.certainty, obj.note)}",
-                f"- Arrondi : {obj.rounding} ({_certainty(obj.rounding_certainty, obj.rounding_note)})", "",
+                (f"- Arrondi de la cible (nombre de patients) : {ROUNDING.get(obj.rounding, obj.rounding)} "
+                 f"({_certainty(obj.rounding_certainty, obj.rounding_note)})"), "",
                 "| option | " + " | ".join(b.label for b in regime.aid.bands) + " | certitude |",  # type: ignore[union-attr]
                 "|---|" + "---|" * (len(regime.aid.bands) + 1)]  # type: ignore[union-attr]
         for option, inc in obj.increases.items():
@@ -179,13 +194,17 @@ def render_regime(regime: Regime) -> str:
     return "\n".join(out) + "\n"
 
 
-def _param_value(value: Any) -> str:
+def _param_value(value: Any, unit: str | None = None) -> str:
     if value is None:
         return "(aucune valeur : non trouvée)"
     if isinstance(value, frozenset):
         return ", ".join(sorted(value))
     if isinstance(value, relativedelta):
         return delay_text(value)
+    if isinstance(value, Decimal) and unit == "euros":
+        return euros(value)
+    if unit == "percent":
+        return f"{value:g} %"
     return str(value)
 
 
