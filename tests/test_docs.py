@@ -81,6 +81,50 @@ def _conditions(raw):
             yield rule["id"], rule["applies_if"]
 
 
+def _citations(raw, specs):
+    """(text, url) of each citation as written, resolved against the file's sources."""
+    for c in specs:
+        src = raw.get("sources", {}).get(c.get("source"), {})
+        yield c.get("text") or src["text"], c.get("url") or src["url"]
+
+
+def _assert_cited(where, text, raw, specs, context):
+    for label, url in _citations(raw, specs):
+        assert url in text and _md(label) in text, (context, label, url, where)
+
+
+def _row(page, first_cell):
+    """The line of a Markdown table whose first cell is ``first_cell``."""
+    rows = [line for line in page.splitlines() if line.startswith(f"| {first_cell} |")]
+    assert len(rows) == 1, (first_cell, len(rows))
+    return rows[0]
+
+
+def _dated_segment(row, start):
+    """The text a parameter's row gives a dated value: from its date to the next value or cell."""
+    match = re.search(rf"(?:\| |<br>){re.escape(start)} : (.*?)(?:<br>| \| )", row)
+    assert match, (start, row[:200])
+    return match.group(1)
+
+
+def test_every_dated_value_shows_its_own_citations_certainty_and_note():
+    for regime, raw, page in _pages():
+        for name, spec in raw.get("parameters", {}).items():
+            row = _row(page, f"`{name}`")
+            for start, value in spec["values"].items():
+                segment = _dated_segment(row, start.isoformat())
+                own = isinstance(value, dict) and "value" in value
+                certainty = value.get("certainty", "confirmed") if own else spec.get("certainty", "confirmed")
+                if certainty == "uncertain":
+                    assert "**incertain**" in segment, (regime.id, name, start, segment)
+                if own:
+                    # Its own citations follow the value, unless they are the parameter's (shown in the row).
+                    same = list(_citations(raw, value.get("citations", []))) == list(_citations(raw, spec["citations"]))
+                    _assert_cited(name, row if same else segment, raw, value.get("citations", []), (regime.id, str(start)))
+                    if value.get("note"):
+                        assert _md(value["note"]) in (row if value["note"] == spec.get("note") else segment)
+
+
 def test_conditions_read_yes_and_no_and_the_rounding_in_french():
     for regime, raw, page in _pages():
         assert "`True`" not in page and "`False`" not in page, regime.id

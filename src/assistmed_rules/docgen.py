@@ -19,7 +19,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from .i18n import delay_text, euros
-from .rulebook import Period, Regime, RuleBook
+from .rulebook import DatedValue, Parameter, Period, Regime, RuleBook
 from .verdict import Citation
 
 OPS = {"is": "=", "is_not": "≠", "in": "∈", "not_in": "∉", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
@@ -44,7 +44,7 @@ def _period(period: Period) -> str:
 def _certainty(certainty: str, note: str | None) -> str:
     if certainty == "confirmed":
         return "confirmé" + (f" — {_md(note)}" if note else "")
-    return f"**incertain** — {_md(note or '')}"
+    return "**incertain**" + (f" — {_md(note)}" if note else "")
 
 
 #: How a target count is rounded (``objectives.rounding``), in the words of the pages.
@@ -135,12 +135,12 @@ def render_regime(regime: Regime) -> str:
             out.append(f"| `{ob.id}` | {_md(ob.title)} : {_md(ob.says)} | {within} | `{ob.counted_from}` | "
                        f"{_cite(ob.citations)} | {_certainty(ob.certainty, ob.note)} |")
         out.append("")
-    out += ["## Paramètres", "", "| paramètre | description | valeurs datées | source | certitude |",
-            "|---|---|---|---|---|"]
+    out += ["## Paramètres", "",
+            "Une valeur datée qui a sa propre source, sa propre certitude ou sa propre note les donne après elle ;"
+            " les autres valeurs reposent sur la source du paramètre.", "",
+            "| paramètre | description | valeurs datées | source du paramètre | certitude |", "|---|---|---|---|---|"]
     for p in regime.parameters.values():
-        values = "<br>".join(
-            f"{v.start.isoformat()} : {_md(_param_value(v.value, p.unit))}" + (" (incertain)" if v.certainty == "uncertain" else "")
-            for v in p.values)
+        values = "<br>".join(_dated_value(p, v) for v in p.values)
         out.append(f"| `{p.name}` | {_md(p.description)} ({UNITS.get(p.unit, p.unit)}) | {values} | {_cite(p.citations)} | "
                    f"{_certainty(p.certainty, p.note)} |")
     out.append("")
@@ -192,6 +192,17 @@ def render_regime(regime: Regime) -> str:
             out.append(f"| {option} | " + " | ".join(cells) + f" | {_certainty(inc.certainty, inc.note)} |")
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _dated_value(p: Parameter, v: DatedValue) -> str:
+    """One dated value of a parameter, with its own citations, certainty and note where it has them."""
+    parts = [f"{v.start.isoformat()} : {_md(_param_value(v.value, p.unit))}"]
+    if v.citations != p.citations:
+        parts.append(f"source : {_cite(v.citations)}")
+    own_note = v.note if v.note != p.note else None
+    if v.certainty == "uncertain" or v.certainty != p.certainty or own_note:
+        parts.append(_certainty(v.certainty, own_note))
+    return " — ".join(parts)
 
 
 def _param_value(value: Any, unit: str | None = None) -> str:
