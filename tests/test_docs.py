@@ -41,7 +41,9 @@ def test_every_rule_and_parameter_is_listed_with_its_source():
         for name in regime.parameters:
             assert f"| `{name}` |" in page
         for obligation in regime.obligations:
-            assert f"| `{obligation.id}` |" in page
+            section = page.split(f"### `{obligation.id}`", 1)[1].split("\n### ", 1)[0]
+            for citation in obligation.citations:
+                assert citation.url in section, (obligation.id, citation.url)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -79,6 +81,9 @@ def _conditions(raw):
         yield rule["id"], rule["condition"]
         if rule.get("applies_if") is not None:
             yield rule["id"], rule["applies_if"]
+    for ob in raw.get("obligations", []):
+        if ob.get("applies_if") is not None:
+            yield ob["id"], ob["applies_if"]
 
 
 def _citations(raw, specs):
@@ -123,6 +128,64 @@ def test_every_dated_value_shows_its_own_citations_certainty_and_note():
                     _assert_cited(name, row if same else segment, raw, value.get("citations", []), (regime.id, str(start)))
                     if value.get("note"):
                         assert _md(value["note"]) in (row if value["note"] == spec.get("note") else segment)
+
+
+def _section(page, heading):
+    """The text of a ``###`` section, from its heading to the next heading."""
+    assert page.count(f"\n### {heading}") == 1, heading
+    return page.split(f"\n### {heading}", 1)[1].split("\n#", 1)[0]
+
+
+def _line(text, start):
+    """The one line of ``text`` that starts with ``start``."""
+    lines = [line for line in text.splitlines() if line.startswith(start)]
+    assert len(lines) == 1, (start, lines)
+    return lines[0]
+
+
+def _condition_lines(spec):
+    """The subjects and values a condition as written names, each as the pages show it."""
+    for cmp in _comparisons(spec):
+        subject = cmp.get("field") or cmp.get("lookup")
+        yield f"`{subject}`" if subject else " + ".join(f"`{p}`" for p in cmp["sum"])
+        op = next(k for k in OPS if k in cmp)
+        value = cmp[op]
+        if isinstance(value, dict) and "param" in value:
+            yield f"paramètre `{value['param']}`"
+        elif isinstance(value, list):
+            yield from (str(v) for v in value)
+        elif isinstance(value, bool):
+            yield "oui" if value else "non"
+        elif not isinstance(value, dict):
+            yield str(value)
+
+
+def test_every_obligation_shows_whom_it_concerns_its_deadline_and_consequence():
+    for regime, raw, page in _pages():
+        for ob in raw.get("obligations", []):
+            section = _section(page, f"`{ob['id']}`")
+            where = (regime.id, ob["id"])
+            _assert_cited(ob["id"], section, raw, ob["citations"], where)
+            assert _md(ob["says"]) in section and _md(ob["consequence"]) in _line(section, "- Conséquence"), where
+            assert f"`{ob['counted_from']}`" in _line(section, "- À compter de"), where
+            assert f"`{ob['done_on']}`" in _line(section, "- Date d'accomplissement"), where
+            certainty = _line(section, "- Certitude")
+            if ob.get("certainty") == "uncertain":
+                assert "**incertain**" in certainty, where
+            if ob.get("note"):
+                assert _md(ob["note"]) in certainty, where
+            delay = _line(section, "- Délai")
+            within = ob["within"]
+            if within is None:
+                assert "non précisé" in delay, where
+            elif "param" in within:
+                assert f"paramètre `{within['param']}`" in delay, where
+            if ob.get("applies_if") is None:
+                assert "- S'applique : " in section, where
+            else:
+                condition = section.split("- S'applique si :\n", 1)[1].split("\n- ", 1)[0]
+                for part in _condition_lines(ob["applies_if"]):
+                    assert part in condition, (where, part)
 
 
 def test_conditions_read_yes_and_no_and_the_rounding_in_french():

@@ -127,14 +127,18 @@ def render_regime(regime: Regime) -> str:
             out += ["- S'applique si :"] + render_condition(rule.applies_if.spec, 1)
         out += ["- Condition :"] + render_condition(rule.condition.spec, 1) + [""]
     if regime.obligations:
-        out += ["## Obligations", "", "| id | obligation | délai | à compter de | source | certitude |",
-                "|---|---|---|---|---|---|"]
+        out += ["## Obligations", ""]
         for ob in regime.obligations:
-            within = ("non précisé" if ob.within is None else f"paramètre `{ob.within}`" if isinstance(ob.within, str)
-                      else delay_text(ob.within))
-            out.append(f"| `{ob.id}` | {_md(ob.title)} : {_md(ob.says)} | {within} | `{ob.counted_from}` | "
-                       f"{_cite(ob.citations)} | {_certainty(ob.certainty, ob.note)} |")
-        out.append("")
+            out += [f"### `{ob.id}` — {_md(ob.title)}", "", f"> {_md(ob.says)}", "",
+                    f"- Source : {_cite(ob.citations)}", f"- Validité : {_period(ob.valid)}",
+                    f"- Certitude : {_certainty(ob.certainty, ob.note)}"]
+            if ob.applies_if is None:
+                out.append("- S'applique : à tout contrat du régime (sans condition)")
+            else:
+                out += ["- S'applique si :"] + render_condition(ob.applies_if.spec, 1)
+            out += [f"- Délai : {_within(regime, ob.within)}", f"- À compter de : `{ob.counted_from}`",
+                    f"- Date d'accomplissement : `{ob.done_on}`",
+                    f"- Conséquence : {_md(ob.consequence)}", ""]
     out += ["## Paramètres", "",
             "Une valeur datée qui a sa propre source, sa propre certitude ou sa propre note les donne après elle ;"
             " les autres valeurs reposent sur la source du paramètre.", "",
@@ -192,6 +196,21 @@ def render_regime(regime: Regime) -> str:
             out.append(f"| {option} | " + " | ".join(cells) + f" | {_certainty(inc.certainty, inc.note)} |")
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _within(regime: Regime, within: relativedelta | str | None) -> str:
+    """An obligation's delay: written out, or the parameter that gives it with its values."""
+    if within is None:
+        return "non précisé par les sources (aucune échéance n'est calculée)"
+    if isinstance(within, relativedelta):
+        return delay_text(within)
+    p = regime.parameters[within]
+    if len(p.values) == 1:
+        v = p.values[0]
+        value = _md(_param_value(v.value, p.unit)) + (" — **incertain**" if v.certainty == "uncertain" else "")
+        return f"{value} (paramètre `{within}`)"
+    values = " ; ".join(_dated_value(p, v) for v in p.values)
+    return f"paramètre `{within}` ({values})"
 
 
 def _dated_value(p: Parameter, v: DatedValue) -> str:
