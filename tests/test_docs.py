@@ -84,6 +84,12 @@ def _conditions(raw):
     for ob in raw.get("obligations", []):
         if ob.get("applies_if") is not None:
             yield ob["id"], ob["applies_if"]
+    objectives = raw.get("objectives") or {}
+    for ind in objectives.get("indicators", []):
+        if ind.get("applies_if") is not None:
+            yield ind["id"], ind["applies_if"]
+    if objectives.get("new_installation"):
+        yield "new_installation", objectives["new_installation"]["applies_if"]
 
 
 def _citations(raw, specs):
@@ -186,6 +192,48 @@ def test_every_obligation_shows_whom_it_concerns_its_deadline_and_consequence():
                 condition = section.split("- S'applique si :\n", 1)[1].split("\n- ", 1)[0]
                 for part in _condition_lines(ob["applies_if"]):
                     assert part in condition, (where, part)
+
+
+def test_objectives_show_indicators_increases_and_the_new_installations_deadline():
+    for regime, raw, page in _pages():
+        if "objectives" not in raw:
+            continue
+        obj = raw["objectives"]
+        section = page.split("\n## Objectifs\n", 1)[1]
+        indicators = _section(section, "Indicateurs")
+        for ind in obj["indicators"]:
+            text = indicators.split(f"- `{ind['id']}` ", 1)[1].split("\n- `", 1)[0]
+            assert _md(ind["label"]) in text and all(f"`{path}`" in text for path in ind["count"]), ind["id"]
+            for part in _condition_lines(ind.get("applies_if")):
+                assert part in text, (regime.id, ind["id"], part)
+        increases = _section(section, "Augmentation")
+        bands = [b["id"] for b in sorted(raw["aid"]["bands"], key=lambda b: (-b["from"], not b.get("exclusive")))]
+        for option, inc in obj["increases"].items():
+            row = _row(increases, option)
+            cells = row.split(" | ")[1:1 + len(bands)]
+            for band, cell in zip(bands, cells):
+                value = inc["bands"].get(band, "absent")
+                if value == "absent" or value is None or value == 0:
+                    expected = {"absent": "—", None: "non trouvé", 0: "0 %"}[value]
+                else:
+                    expected = f"+{value:g} %".replace(".", ",")
+                assert expected in cell, (regime.id, option, band, cell)
+            _assert_cited(option, row, raw, inc["citations"], regime.id)
+            if inc.get("certainty") == "uncertain":
+                assert "**incertain**" in row, (regime.id, option)
+            if inc.get("note"):
+                assert _md(inc["note"]) in row
+        new = obj.get("new_installation")
+        if new is not None:
+            text = _section(section, "Nouveaux installés")
+            assert f"{new['target_percentile']:g}e percentile" in _line(text, "- Objectif"), regime.id
+            within = new["within"]
+            assert all(str(n) in _line(text, "- Délai") for n in within.values()), regime.id
+            for part in _condition_lines(new["applies_if"]):
+                assert part in text, (regime.id, part)
+            _assert_cited("new_installation", text, raw, new["citations"], regime.id)
+            if new.get("certainty") == "uncertain":
+                assert "**incertain**" in _line(text, "- Certitude"), regime.id
 
 
 def test_conditions_read_yes_and_no_and_the_rounding_in_french():

@@ -19,6 +19,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from .i18n import delay_text, euros
+from .money import AidSchedule, ObjectivesRule
 from .rulebook import DatedValue, Parameter, Period, Regime, RuleBook
 from .verdict import Citation
 
@@ -180,22 +181,54 @@ def render_regime(regime: Regime) -> str:
                 out.append(f"| {option} | {label} | " + ", ".join(
                     f"{'autres tranches' if b == 'default' else b} → `{p}`" for b, p in by_band.items()) + " |")
         out.append("")
-    if regime.objectives is not None:
-        obj = regime.objectives
-        out += ["## Objectifs", "", f"> {_md(obj.says)}", "", f"- Source : {_cite(obj.citations)}",
-                f"- Certitude : {_certainty(obj.certainty, obj.note)}",
-                (f"- Arrondi de la cible (nombre de patients) : {ROUNDING.get(obj.rounding, obj.rounding)} "
-                 f"({_certainty(obj.rounding_certainty, obj.rounding_note)})"), "",
-                "| option | " + " | ".join(b.label for b in regime.aid.bands) + " | certitude |",  # type: ignore[union-attr]
-                "|---|" + "---|" * (len(regime.aid.bands) + 1)]  # type: ignore[union-attr]
-        for option, inc in obj.increases.items():
-            cells = []
-            for band in regime.aid.bands:  # type: ignore[union-attr]
-                v = inc.bands.get(band.id)
-                cells.append("non trouvé" if band.id in inc.bands and v is None else "—" if v is None else f"+{v} %")
-            out.append(f"| {option} | " + " | ".join(cells) + f" | {_certainty(inc.certainty, inc.note)} |")
-        out.append("")
+    if regime.objectives is not None and regime.aid is not None:
+        out += _objectives(regime.objectives, regime.aid)
     return "\n".join(out) + "\n"
+
+
+def _percent(value: Decimal | None) -> str:
+    if value is None:
+        return "non trouvé"
+    if value == 0:
+        return "0 % (maintien)"
+    return f"+{float(value):g} %".replace(".", ",")
+
+
+def _objectives(obj: ObjectivesRule, aid: AidSchedule) -> list[str]:
+    """The objectives section: indicators, increases per band, rounding, the new installations' deadline."""
+    out = ["## Objectifs", "", f"> {_md(obj.says)}", "", f"- Source : {_cite(obj.citations)}",
+           f"- Certitude : {_certainty(obj.certainty, obj.note)}",
+           (f"- Arrondi de la cible (nombre de patients) : {ROUNDING.get(obj.rounding, obj.rounding)} "
+            f"({_certainty(obj.rounding_certainty, obj.rounding_note)})"), "",
+           "### Indicateurs", ""]
+    for ind in obj.indicators:
+        counted = " + ".join(f"`{path}`" for path in ind.count)
+        if ind.applies_if is None:
+            out.append(f"- `{ind.id}` — {_md(ind.label)} : mesuré par {counted} ; pour tous les médecins")
+        else:
+            out += [f"- `{ind.id}` — {_md(ind.label)} : mesuré par {counted} ; s'applique si :"]
+            out += render_condition(ind.applies_if.spec, 1)
+    out += ["", "### Augmentation demandée, par option et par tranche", "",
+            "Augmentation de chaque indicateur demandée selon la tranche de percentile du médecin. « non trouvé » :"
+            " valeur non trouvée dans les sources ; « — » : tranche sans valeur dans le fichier de règles. Dans"
+            " les deux cas, aucune cible n'est calculée.", "",
+            "| option | " + " | ".join(_md(b.label) for b in aid.bands) + " | source | certitude |",
+            "|---|" + "---|" * (len(aid.bands) + 2)]
+    for option, inc in obj.increases.items():
+        cells = ["—" if band.id not in inc.bands else _percent(inc.bands[band.id]) for band in aid.bands]
+        out.append(f"| {option} | " + " | ".join(cells) + f" | {_cite(inc.citations)} | "
+                   f"{_certainty(inc.certainty, inc.note)} |")
+    out.append("")
+    new = obj.new_installation
+    if new is not None:
+        out += ["### Nouveaux installés : objectif à atteindre dans un délai", "", f"> {_md(new.says)}", "",
+                f"- Objectif : atteindre le {new.target_percentile:g}e percentile de la distribution nationale de la"
+                " spécialité, pour chaque indicateur ; il remplace, pour ces médecins, l'augmentation par tranche",
+                f"- Délai : {delay_text(new.within)} (point de départ non encodé : aucune date d'échéance n'est"
+                " calculée)",
+                "- S'applique si :", *render_condition(new.applies_if.spec, 1),
+                f"- Source : {_cite(new.citations)}", f"- Certitude : {_certainty(new.certainty, new.note)}", ""]
+    return out
 
 
 def _within(regime: Regime, within: relativedelta | str | None) -> str:
