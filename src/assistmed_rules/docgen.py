@@ -141,8 +141,8 @@ def render_regime(regime: Regime) -> str:
                     f"- Date d'accomplissement : `{ob.done_on}`",
                     f"- Conséquence : {_md(ob.consequence)}", ""]
     out += ["## Paramètres", "",
-            "Une valeur datée qui a sa propre source, sa propre certitude ou sa propre note les donne après elle ;"
-            " les autres valeurs reposent sur la source du paramètre.", "",
+            ("Une valeur datée qui a sa propre source, sa propre certitude ou sa propre note les donne après elle ;"
+             " les autres valeurs reposent sur la source du paramètre."), "",
             "| paramètre | description | valeurs datées | source du paramètre | certitude |", "|---|---|---|---|---|"]
     for p in regime.parameters.values():
         values = "<br>".join(_dated_value(p, v) for v in p.values)
@@ -209,9 +209,9 @@ def _objectives(obj: ObjectivesRule, aid: AidSchedule) -> list[str]:
             out += [f"- `{ind.id}` — {_md(ind.label)} : mesuré par {counted} ; s'applique si :"]
             out += render_condition(ind.applies_if.spec, 1)
     out += ["", "### Augmentation demandée, par option et par tranche", "",
-            "Augmentation de chaque indicateur demandée selon la tranche de percentile du médecin. « non trouvé » :"
-            " valeur non trouvée dans les sources ; « — » : tranche sans valeur dans le fichier de règles. Dans"
-            " les deux cas, aucune cible n'est calculée.", "",
+            ("Augmentation de chaque indicateur demandée selon la tranche de percentile du médecin. « non trouvé » :"
+             " valeur non trouvée dans les sources ; « — » : tranche sans valeur dans le fichier de règles. Dans"
+             " les deux cas, aucune cible n'est calculée."), "",
             "| option | " + " | ".join(_md(b.label) for b in aid.bands) + " | source | certitude |",
             "|---|" + "---|" * (len(aid.bands) + 2)]
     for option, inc in obj.increases.items():
@@ -222,10 +222,10 @@ def _objectives(obj: ObjectivesRule, aid: AidSchedule) -> list[str]:
     new = obj.new_installation
     if new is not None:
         out += ["### Nouveaux installés : objectif à atteindre dans un délai", "", f"> {_md(new.says)}", "",
-                f"- Objectif : atteindre le {new.target_percentile:g}e percentile de la distribution nationale de la"
-                " spécialité, pour chaque indicateur ; il remplace, pour ces médecins, l'augmentation par tranche",
-                f"- Délai : {delay_text(new.within)} (point de départ non encodé : aucune date d'échéance n'est"
-                " calculée)",
+                (f"- Objectif : atteindre le {new.target_percentile:g}e percentile de la distribution nationale de la"
+                 " spécialité, pour chaque indicateur ; il remplace, pour ces médecins, l'augmentation par tranche"),
+                (f"- Délai : {delay_text(new.within)} (point de départ non encodé : aucune date d'échéance n'est"
+                 " calculée)"),
                 "- S'applique si :", *render_condition(new.applies_if.spec, 1),
                 f"- Source : {_cite(new.citations)}", f"- Certitude : {_certainty(new.certainty, new.note)}", ""]
     return out
