@@ -236,6 +236,55 @@ def test_objectives_show_indicators_increases_and_the_new_installations_deadline
                 assert "**incertain**" in _line(text, "- Certitude"), regime.id
 
 
+def _last_cell(row):
+    return row.rstrip(" |").rsplit(" | ", 1)[1]
+
+
+def _assert_certain(where, text, spec, raw=None, certainty="certainty", note="note"):
+    """``text`` (the lines a page gives an item) shows the item's certainty marker and note, and its citations."""
+    if spec.get(certainty) == "uncertain":
+        assert "**incertain**" in text, (where, text[:300])
+    if spec.get(note):
+        assert _md(spec[note]) in text, where
+    if raw is not None:
+        _assert_cited(where, text, raw, spec.get("citations", []), where)
+
+
+def test_every_uncertain_item_carries_the_marker_next_to_its_name():
+    for regime, raw, page in _pages():
+        head, body = page.split("\n## ", 1)
+        _assert_certain((regime.id, "regime"), _line(head, "- Certitude"), raw["regime"])
+        for t in raw["regime"].get("transitions", []):
+            _assert_certain((regime.id, t["from"]), _line(body, f"- **À partir du {t['from'].isoformat()}**"), t, raw)
+        for name, spec in raw.get("parameters", {}).items():
+            _assert_certain((regime.id, name), _last_cell(_row(page, f"`{name}`")), spec)
+        for name, spec in raw.get("tables", {}).items():
+            section = _section(page, f"`{name}`")
+            _assert_certain((regime.id, name), _line(section, "- Certitude"), spec)
+            for key, entry in spec.get("entries", {}).items():
+                if isinstance(entry, dict) and "value" in entry:
+                    row = _row(section, f"`{key}`")
+                    _assert_certain((regime.id, name, key), _last_cell(row), entry)
+                    _assert_cited((name, key), row, raw, entry.get("citations", []), regime.id)
+        for item in raw["rules"] + raw.get("obligations", []):
+            _assert_certain((regime.id, item["id"]), _line(_section(page, f"`{item['id']}`"), "- Certitude"), item)
+        if "aid" in raw:
+            aid = raw["aid"]
+            section = page.split("\n## Aide\n", 1)[1].split("\n## ", 1)[0]
+            _assert_certain((regime.id, "aid"), _line(section, "- Certitude"), aid)
+            _assert_certain((regime.id, "aid.modulation"), _line(section, "- Modulation"), aid["modulation"], raw)
+            _assert_certain((regime.id, "aid.renewal"), _line(section, "- Renouvellement"), aid["renewal"], raw)
+            if aid.get("advance"):
+                _assert_certain((regime.id, "aid.advance"), _line(section, "- Avance"), aid["advance"], raw)
+            for band in aid["bands"]:
+                _assert_certain((regime.id, band["id"]), _line(section, f"| `{band['id']}` "), band)
+        if "objectives" in raw:
+            section = page.split("\n## Objectifs\n", 1)[1].split("\n### ", 1)[0]
+            _assert_certain((regime.id, "objectives"), _line(section, "- Certitude"), raw["objectives"])
+            _assert_certain((regime.id, "rounding"), _line(section, "- Arrondi"), raw["objectives"],
+                            certainty="rounding_certainty", note="rounding_note")
+
+
 def test_conditions_read_yes_and_no_and_the_rounding_in_french():
     for regime, raw, page in _pages():
         assert "`True`" not in page and "`False`" not in page, regime.id

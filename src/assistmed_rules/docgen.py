@@ -54,6 +54,9 @@ ROUNDING = {"up": "à l'entier supérieur", "down": "à l'entier inférieur", "n
 UNITS = {"patients": "patients", "percentile": "percentile", "percent": "en %", "euros": "euros", "duration": "durée",
          "list": "liste", "count": "nombre", "date": "date"}
 _DELAY_KEYS = {"years", "months", "days"}
+#: How the aid is modulated from ``aid.modulation.from_year`` (``formula``), in the words of the pages.
+FORMULAS = {"all_or_nothing": "tout ou rien", "prorata": "au prorata de l'atteinte des objectifs",
+            "": "non donnée par les sources, non encodée"}
 
 
 def _value(spec: Any) -> str:
@@ -154,22 +157,31 @@ def render_regime(regime: Regime) -> str:
         for table in regime.tables.values():
             out += [f"### `{table.name}` (clé : `{table.key}`)", "", _md(table.description), "",
                     f"- Source : {_cite(table.citations)}", f"- Certitude : {_certainty(table.certainty, table.note)}",
-                    f"- Données externes acceptées : {'oui' if table.external else 'non'}", "",
-                    "| clé | valeur | liste complète | certitude |", "|---|---|---|---|"]
+                    f"- Données externes acceptées : {'oui' if table.external else 'non'}",
+                    *([f"- Entrées fournies par : {', '.join(f'`{Path(f).name}`' for f in table.supplied_by)}"]
+                      if table.supplied_by else []), "",
+                    "| clé | valeur | liste complète | source | certitude |", "|---|---|---|---|---|"]
             for key, entry in table.entries.items():
+                source = "celle de la table" if entry.citations == table.citations else _cite(entry.citations)
                 out.append(f"| `{key}` | {_md(_param_value(entry.value))} | {'oui' if entry.complete else 'non'} | "
-                           f"{_certainty(entry.certainty, entry.note)} |")
+                           f"{source} | {_certainty(entry.certainty, entry.note)} |")
             out.append("")
     if regime.aid is not None:
         aid = regime.aid
         out += ["## Aide", "", f"> {_md(aid.says)}", "", f"- Source : {_cite(aid.citations)}",
                 f"- Certitude : {_certainty(aid.certainty, aid.note)}",
-                (f"- Modulation à partir de l'année {aid.modulation.from_year} : {_md(aid.modulation.says)} "
-                 f"({_certainty(aid.modulation.certainty, aid.modulation.note)})"),
-                f"- Renouvellement : {_md(aid.renewal.says)} ({_cite(aid.renewal.citations)})"]
-        if aid.advance is not None:
-            out.append(f"- Avance : {_md(aid.advance.says)}, {delay_text(aid.advance.within)} après "
-                       f"`{aid.advance.counted_from}` ({_cite(aid.advance.citations)})")
+                (f"- Modulation à partir de l'année {aid.modulation.from_year} (formule : "
+                 f"{FORMULAS.get(aid.modulation.formula or '', aid.modulation.formula or '')}) : "
+                 f"{_md(aid.modulation.says)} ({_cite(aid.modulation.citations)}) — "
+                 f"{_certainty(aid.modulation.certainty, aid.modulation.note)}"),
+                (f"- Renouvellement : {_md(aid.renewal.says)} ({_cite(aid.renewal.citations)}) — "
+                 f"{_certainty(aid.renewal.certainty, aid.renewal.note)}")]
+        if aid.advance is None:
+            out.append("- Avance : aucune dans le fichier de règles (aucune avance n'est calculée)")
+        else:
+            adv = aid.advance
+            out.append(f"- Avance : {_md(adv.says)}, dans un délai de {delay_text(adv.within)} à compter de "
+                       f"`{adv.counted_from}` ({_cite(adv.citations)}) — {_certainty(adv.certainty, adv.note)}")
         out += ["", "| tranche | percentile | certitude |", "|---|---|---|"]
         out += [f"| `{band.id}` ({_md(band.label)}) | {'>' if band.exclusive else '≥'} {band.start:g} | "
                 f"{_certainty(band.certainty, band.note)} |" for band in aid.bands]
