@@ -285,6 +285,29 @@ def test_every_uncertain_item_carries_the_marker_next_to_its_name():
                             certainty="rounding_certainty", note="rounding_note")
 
 
+def _all_citations(node):
+    """Every citation written anywhere in a rule file."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "citations":
+                yield from value
+            else:
+                yield from _all_citations(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _all_citations(item)
+
+
+def test_every_cited_source_is_listed_with_its_address():
+    for regime, raw, page in _pages():
+        sources = page.split("\n## Sources citées\n", 1)[1]
+        cited = set(_citations(raw, list(_all_citations(raw))))
+        assert cited
+        for text, url in cited:
+            rows = [line for line in sources.splitlines() if f"| <{url}> |" in line]
+            assert any(row.startswith(f"| {_md(text)}") for row in rows), (regime.id, text, url)
+
+
 def test_conditions_read_yes_and_no_and_the_rounding_in_french():
     for regime, raw, page in _pages():
         assert "`True`" not in page and "`False`" not in page, regime.id

@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -195,7 +195,63 @@ def render_regime(regime: Regime) -> str:
         out.append("")
     if regime.objectives is not None and regime.aid is not None:
         out += _objectives(regime.objectives, regime.aid)
+    out += _sources(regime)
     return "\n".join(out) + "\n"
+
+
+def _cited(regime: Regime) -> Iterator[tuple[str, tuple[Citation, ...]]]:
+    """Every item of the regime that cites something: (its name on the page, its citations)."""
+    yield "régime", regime.citations
+    for t in regime.transitions:
+        yield f"transition du {t.start.isoformat()}", tuple(t.citations)
+    for item in (*regime.rules, *regime.obligations):
+        yield f"`{item.id}`", item.citations
+    for p in regime.parameters.values():
+        yield f"`{p.name}`", p.citations
+        for v in p.values:
+            if v.citations != p.citations:
+                yield f"`{p.name}` ({v.start.isoformat()})", v.citations
+    for table in regime.tables.values():
+        yield f"`{table.name}`", table.citations
+        for key, entry in table.entries.items():
+            if entry.citations != table.citations:
+                yield f"`{table.name}`[`{key}`]", entry.citations
+    if regime.aid is not None:
+        aid = regime.aid
+        yield "aide", aid.citations
+        yield "modulation", aid.modulation.citations
+        yield "renouvellement", aid.renewal.citations
+        if aid.advance is not None:
+            yield "avance", aid.advance.citations
+    if regime.objectives is not None:
+        obj = regime.objectives
+        yield "objectifs", obj.citations
+        for option, inc in obj.increases.items():
+            yield f"objectifs {option}", inc.citations
+        if obj.new_installation is not None:
+            yield "nouveaux installés", obj.new_installation.citations
+
+
+def _sources(regime: Regime) -> list[str]:
+    """The sources cited on the page, each with its address and the items that cite it."""
+    by_source: dict[tuple[str, str], list[str]] = {}
+    articles: dict[tuple[str, str], set[str | None]] = {}
+    for name, citations in _cited(regime):
+        for c in citations:
+            names = by_source.setdefault((c.text, c.url), [])
+            if name not in names:
+                names.append(name)
+            articles.setdefault((c.text, c.url), set()).add(c.article)
+    out = ["## Sources citées", "",
+           "Chaque texte cité sur cette page, avec son adresse et ce qui le cite.", "",
+           "| source | adresse | citée par |", "|---|---|---|"]
+    texts = [text for text, _ in by_source]
+    for (text, url), names in sorted(by_source.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
+        # Two addresses under one title (two articles of one text): the article tells them apart.
+        (article, *others) = articles[(text, url)]
+        label = f"{text}, {article}" if texts.count(text) > 1 and article and not others else text
+        out.append(f"| {_md(label)} | <{url}> | {', '.join(names)} |")
+    return [*out, ""]
 
 
 def _percent(value: Decimal | None) -> str:
