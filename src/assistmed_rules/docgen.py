@@ -1,11 +1,15 @@
 """Documentation generated from the rule files: one Markdown page per regime, for lawyers and CPAM staff.
 
 Each page lists every rule, parameter, table, obligation and the aid and objectives of the regime, with
-its article, source link, validity dates and certainty, so the encoding can be reviewed without Python.
+its article, source link, validity dates and certainty, so the encoding can be reviewed without Python:
+each dated value with its own citations, certainty and note; each obligation with whom it concerns, its
+delay, the dates it runs from and is met on, and its consequence; the objectives' indicators, increases
+and new-installation deadline; every uncertain item marked **incertain**; and, last, every source cited
+on the page with its address.
 
 >>> from assistmed_rules.rulebook import load_rules
 >>> page = render_regime(load_rules().regime("avenant7-2019"))
->>> "`a7.secteur`" in page and "https://" in page
+>>> "`a7.secteur`" in page and "https://" in page and "## Sources citées" in page
 True
 """
 
