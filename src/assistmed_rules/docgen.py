@@ -1,24 +1,30 @@
 """Documentation generated from the rule files: one Markdown page per regime, for lawyers and CPAM staff.
 
 Each page lists every rule, parameter, table, obligation and the aid and objectives of the regime, with
-its article, source link, validity dates and certainty, so the encoding can be reviewed without Python.
+its article, source link, validity dates and certainty, so the encoding can be reviewed without Python:
+each dated value with its own citations, certainty and note; each obligation with whom it concerns, its
+delay, the dates it runs from and is met on, and its consequence; the objectives' indicators, increases
+and new-installation deadline; every uncertain item marked **incertain**; and, last, every source cited
+on the page with its address.
 
 >>> from assistmed_rules.rulebook import load_rules
 >>> page = render_regime(load_rules().regime("avenant7-2019"))
->>> "`a7.secteur`" in page and "https://" in page
+>>> "`a7.secteur`" in page and "https://" in page and "## Sources citées" in page
 True
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .i18n import delay_text
-from .rulebook import Period, Regime, RuleBook
+from .i18n import delay_text, euros
+from .money import AidSchedule, ObjectivesRule
+from .rulebook import DatedValue, Parameter, Period, Regime, RuleBook
 from .verdict import Citation
 
 OPS = {"is": "=", "is_not": "≠", "in": "∈", "not_in": "∉", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
@@ -43,11 +49,26 @@ def _period(period: Period) -> str:
 def _certainty(certainty: str, note: str | None) -> str:
     if certainty == "confirmed":
         return "confirmé" + (f" — {_md(note)}" if note else "")
-    return f"**incertain** — {_md(note or '')}"
+    return "**incertain**" + (f" — {_md(note)}" if note else "")
+
+
+#: How a target count is rounded (``objectives.rounding``), in the words of the pages.
+ROUNDING = {"up": "à l'entier supérieur", "down": "à l'entier inférieur", "nearest": "à l'entier le plus proche"}
+#: The units of parameters (``parameters.*.unit``), in the words of the pages.
+UNITS = {"patients": "patients", "percentile": "percentile", "percent": "en %", "euros": "euros", "duration": "durée",
+         "list": "liste", "count": "nombre", "date": "date"}
+_DELAY_KEYS = {"years", "months", "days"}
+#: How the aid is modulated from ``aid.modulation.from_year`` (``formula``), in the words of the pages.
+FORMULAS = {"all_or_nothing": "tout ou rien", "prorata": "au prorata de l'atteinte des objectifs",
+            "": "non donnée par les sources, non encodée"}
 
 
 def _value(spec: Any) -> str:
+    if isinstance(spec, bool):
+        return "oui" if spec else "non"
     if isinstance(spec, dict):
+        if spec and set(spec) <= _DELAY_KEYS:
+            return delay_text(relativedelta(**spec))
         if set(spec) == {"param"}:
             return f"paramètre `{spec['param']}`"
         if "lookup" in spec:
@@ -57,7 +78,7 @@ def _value(spec: Any) -> str:
             return f"`{spec['field']}`{shift}"
         return ", ".join(f"{v} {k}" for k, v in spec.items())
     if isinstance(spec, list):
-        return "{" + ", ".join(str(v) for v in spec) + "}"
+        return "{" + ", ".join(_value(v).strip("`") for v in spec) + "}"
     return f"`{spec}`"
 
 
@@ -114,21 +135,25 @@ def render_regime(regime: Regime) -> str:
             out += ["- S'applique si :"] + render_condition(rule.applies_if.spec, 1)
         out += ["- Condition :"] + render_condition(rule.condition.spec, 1) + [""]
     if regime.obligations:
-        out += ["## Obligations", "", "| id | obligation | délai | à compter de | source | certitude |",
-                "|---|---|---|---|---|---|"]
+        out += ["## Obligations", ""]
         for ob in regime.obligations:
-            within = ("non précisé" if ob.within is None else f"paramètre `{ob.within}`" if isinstance(ob.within, str)
-                      else delay_text(ob.within))
-            out.append(f"| `{ob.id}` | {_md(ob.title)} : {_md(ob.says)} | {within} | `{ob.counted_from}` | "
-                       f"{_cite(ob.citations)} | {_certainty(ob.certainty, ob.note)} |")
-        out.append("")
-    out += ["## Paramètres", "", "| paramètre | description | valeurs datées | source | certitude |",
-            "|---|---|---|---|---|"]
+            out += [f"### `{ob.id}` — {_md(ob.title)}", "", f"> {_md(ob.says)}", "",
+                    f"- Source : {_cite(ob.citations)}", f"- Validité : {_period(ob.valid)}",
+                    f"- Certitude : {_certainty(ob.certainty, ob.note)}"]
+            if ob.applies_if is None:
+                out.append("- S'applique : à tout contrat du régime (sans condition)")
+            else:
+                out += ["- S'applique si :"] + render_condition(ob.applies_if.spec, 1)
+            out += [f"- Délai : {_within(regime, ob.within)}", f"- À compter de : `{ob.counted_from}`",
+                    f"- Date d'accomplissement : `{ob.done_on}`",
+                    f"- Conséquence : {_md(ob.consequence)}", ""]
+    out += ["## Paramètres", "",
+            ("Une valeur datée qui a sa propre source, sa propre certitude ou sa propre note les donne après elle ;"
+             " les autres valeurs reposent sur la source du paramètre."), "",
+            "| paramètre | description | valeurs datées | source du paramètre | certitude |", "|---|---|---|---|---|"]
     for p in regime.parameters.values():
-        values = "<br>".join(
-            f"{v.start.isoformat()} : {_md(_param_value(v.value))}" + (" (incertain)" if v.certainty == "uncertain" else "")
-            for v in p.values)
-        out.append(f"| `{p.name}` | {_md(p.description)} ({p.unit}) | {values} | {_cite(p.citations)} | "
+        values = "<br>".join(_dated_value(p, v) for v in p.values)
+        out.append(f"| `{p.name}` | {_md(p.description)} ({UNITS.get(p.unit, p.unit)}) | {values} | {_cite(p.citations)} | "
                    f"{_certainty(p.certainty, p.note)} |")
     out.append("")
     if regime.tables:
@@ -136,22 +161,31 @@ def render_regime(regime: Regime) -> str:
         for table in regime.tables.values():
             out += [f"### `{table.name}` (clé : `{table.key}`)", "", _md(table.description), "",
                     f"- Source : {_cite(table.citations)}", f"- Certitude : {_certainty(table.certainty, table.note)}",
-                    f"- Données externes acceptées : {'oui' if table.external else 'non'}", "",
-                    "| clé | valeur | liste complète | certitude |", "|---|---|---|---|"]
+                    f"- Données externes acceptées : {'oui' if table.external else 'non'}",
+                    *([f"- Entrées fournies par : {', '.join(f'`{Path(f).name}`' for f in table.supplied_by)}"]
+                      if table.supplied_by else []), "",
+                    "| clé | valeur | liste complète | source | certitude |", "|---|---|---|---|---|"]
             for key, entry in table.entries.items():
+                source = "celle de la table" if entry.citations == table.citations else _cite(entry.citations)
                 out.append(f"| `{key}` | {_md(_param_value(entry.value))} | {'oui' if entry.complete else 'non'} | "
-                           f"{_certainty(entry.certainty, entry.note)} |")
+                           f"{source} | {_certainty(entry.certainty, entry.note)} |")
             out.append("")
     if regime.aid is not None:
         aid = regime.aid
         out += ["## Aide", "", f"> {_md(aid.says)}", "", f"- Source : {_cite(aid.citations)}",
                 f"- Certitude : {_certainty(aid.certainty, aid.note)}",
-                (f"- Modulation à partir de l'année {aid.modulation.from_year} : {_md(aid.modulation.says)} "
-                 f"({_certainty(aid.modulation.certainty, aid.modulation.note)})"),
-                f"- Renouvellement : {_md(aid.renewal.says)} ({_cite(aid.renewal.citations)})"]
-        if aid.advance is not None:
-            out.append(f"- Avance : {_md(aid.advance.says)}, {delay_text(aid.advance.within)} après "
-                       f"`{aid.advance.counted_from}` ({_cite(aid.advance.citations)})")
+                (f"- Modulation à partir de l'année {aid.modulation.from_year} (formule : "
+                 f"{FORMULAS.get(aid.modulation.formula or '', aid.modulation.formula or '')}) : "
+                 f"{_md(aid.modulation.says)} ({_cite(aid.modulation.citations)}) — "
+                 f"{_certainty(aid.modulation.certainty, aid.modulation.note)}"),
+                (f"- Renouvellement : {_md(aid.renewal.says)} ({_cite(aid.renewal.citations)}) — "
+                 f"{_certainty(aid.renewal.certainty, aid.renewal.note)}")]
+        if aid.advance is None:
+            out.append("- Avance : aucune dans le fichier de règles (aucune avance n'est calculée)")
+        else:
+            adv = aid.advance
+            out.append(f"- Avance : {_md(adv.says)}, dans un délai de {delay_text(adv.within)} à compter de "
+                       f"`{adv.counted_from}` ({_cite(adv.citations)}) — {_certainty(adv.certainty, adv.note)}")
         out += ["", "| tranche | percentile | certitude |", "|---|---|---|"]
         out += [f"| `{band.id}` ({_md(band.label)}) | {'>' if band.exclusive else '≥'} {band.start:g} | "
                 f"{_certainty(band.certainty, band.note)} |" for band in aid.bands]
@@ -160,32 +194,152 @@ def render_regime(regime: Regime) -> str:
             last = max(by_year)
             for year, by_band in sorted(by_year.items()):
                 label = f"{year} et suivantes" if year == last and year > 1 else str(year)
-                out.append(f"| {option} | {label} | " + ", ".join(f"{b} → `{p}`" for b, p in by_band.items()) + " |")
+                out.append(f"| {option} | {label} | " + ", ".join(
+                    f"{'autres tranches' if b == 'default' else b} → `{p}`" for b, p in by_band.items()) + " |")
         out.append("")
-    if regime.objectives is not None:
-        obj = regime.objectives
-        out += ["## Objectifs", "", f"> {_md(obj.says)}", "", f"- Source : {_cite(obj.citations)}",
-                f"- Certitude : {_certainty(obj.certainty, obj.note)}",
-                f"- Arrondi : {obj.rounding} ({_certainty(obj.rounding_certainty, obj.rounding_note)})", "",
-                "| option | " + " | ".join(b.label for b in regime.aid.bands) + " | certitude |",  # type: ignore[union-attr]
-                "|---|" + "---|" * (len(regime.aid.bands) + 1)]  # type: ignore[union-attr]
-        for option, inc in obj.increases.items():
-            cells = []
-            for band in regime.aid.bands:  # type: ignore[union-attr]
-                v = inc.bands.get(band.id)
-                cells.append("non trouvé" if band.id in inc.bands and v is None else "—" if v is None else f"+{v} %")
-            out.append(f"| {option} | " + " | ".join(cells) + f" | {_certainty(inc.certainty, inc.note)} |")
-        out.append("")
+    if regime.objectives is not None and regime.aid is not None:
+        out += _objectives(regime.objectives, regime.aid)
+    out += _sources(regime)
     return "\n".join(out) + "\n"
 
 
-def _param_value(value: Any) -> str:
+def _cited(regime: Regime) -> Iterator[tuple[str, tuple[Citation, ...]]]:
+    """Every item of the regime that cites something: (its name on the page, its citations)."""
+    yield "régime", regime.citations
+    for t in regime.transitions:
+        yield f"transition du {t.start.isoformat()}", tuple(t.citations)
+    for item in (*regime.rules, *regime.obligations):
+        yield f"`{item.id}`", item.citations
+    for p in regime.parameters.values():
+        yield f"`{p.name}`", p.citations
+        for v in p.values:
+            if v.citations != p.citations:
+                yield f"`{p.name}` ({v.start.isoformat()})", v.citations
+    for table in regime.tables.values():
+        yield f"`{table.name}`", table.citations
+        for key, entry in table.entries.items():
+            if entry.citations != table.citations:
+                yield f"`{table.name}`[`{key}`]", entry.citations
+    if regime.aid is not None:
+        aid = regime.aid
+        yield "aide", aid.citations
+        yield "modulation", aid.modulation.citations
+        yield "renouvellement", aid.renewal.citations
+        if aid.advance is not None:
+            yield "avance", aid.advance.citations
+    if regime.objectives is not None:
+        obj = regime.objectives
+        yield "objectifs", obj.citations
+        for option, inc in obj.increases.items():
+            yield f"objectifs {option}", inc.citations
+        if obj.new_installation is not None:
+            yield "nouveaux installés", obj.new_installation.citations
+
+
+def _sources(regime: Regime) -> list[str]:
+    """The sources cited on the page, each with its address and the items that cite it."""
+    by_source: dict[tuple[str, str], list[str]] = {}
+    articles: dict[tuple[str, str], set[str | None]] = {}
+    for name, citations in _cited(regime):
+        for c in citations:
+            names = by_source.setdefault((c.text, c.url), [])
+            if name not in names:
+                names.append(name)
+            articles.setdefault((c.text, c.url), set()).add(c.article)
+    out = ["## Sources citées", "",
+           "Chaque texte cité sur cette page, avec son adresse et ce qui le cite.", "",
+           "| source | adresse | citée par |", "|---|---|---|"]
+    texts = [text for text, _ in by_source]
+    for (text, url), names in sorted(by_source.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
+        # Two addresses under one title (two articles of one text): the article tells them apart.
+        (article, *others) = articles[(text, url)]
+        label = f"{text}, {article}" if texts.count(text) > 1 and article and not others else text
+        out.append(f"| {_md(label)} | <{url}> | {', '.join(names)} |")
+    return [*out, ""]
+
+
+def _percent(value: Decimal | None) -> str:
+    if value is None:
+        return "non trouvé"
+    if value == 0:
+        return "0 % (maintien)"
+    return f"+{float(value):g} %".replace(".", ",")
+
+
+def _objectives(obj: ObjectivesRule, aid: AidSchedule) -> list[str]:
+    """The objectives section: indicators, increases per band, rounding, the new installations' deadline."""
+    out = ["## Objectifs", "", f"> {_md(obj.says)}", "", f"- Source : {_cite(obj.citations)}",
+           f"- Certitude : {_certainty(obj.certainty, obj.note)}",
+           (f"- Arrondi de la cible (nombre de patients) : {ROUNDING.get(obj.rounding, obj.rounding)} "
+            f"({_certainty(obj.rounding_certainty, obj.rounding_note)})"), "",
+           "### Indicateurs", ""]
+    for ind in obj.indicators:
+        counted = " + ".join(f"`{path}`" for path in ind.count)
+        if ind.applies_if is None:
+            out.append(f"- `{ind.id}` — {_md(ind.label)} : mesuré par {counted} ; pour tous les médecins")
+        else:
+            out += [f"- `{ind.id}` — {_md(ind.label)} : mesuré par {counted} ; s'applique si :"]
+            out += render_condition(ind.applies_if.spec, 1)
+    out += ["", "### Augmentation demandée, par option et par tranche", "",
+            ("Augmentation de chaque indicateur demandée selon la tranche de percentile du médecin. « non trouvé » :"
+             " valeur non trouvée dans les sources ; « — » : tranche sans valeur dans le fichier de règles. Dans"
+             " les deux cas, aucune cible n'est calculée."), "",
+            "| option | " + " | ".join(_md(b.label) for b in aid.bands) + " | source | certitude |",
+            "|---|" + "---|" * (len(aid.bands) + 2)]
+    for option, inc in obj.increases.items():
+        cells = ["—" if band.id not in inc.bands else _percent(inc.bands[band.id]) for band in aid.bands]
+        out.append(f"| {option} | " + " | ".join(cells) + f" | {_cite(inc.citations)} | "
+                   f"{_certainty(inc.certainty, inc.note)} |")
+    out.append("")
+    new = obj.new_installation
+    if new is not None:
+        out += ["### Nouveaux installés : objectif à atteindre dans un délai", "", f"> {_md(new.says)}", "",
+                (f"- Objectif : atteindre le {new.target_percentile:g}e percentile de la distribution nationale de la"
+                 " spécialité, pour chaque indicateur ; il remplace, pour ces médecins, l'augmentation par tranche"),
+                (f"- Délai : {delay_text(new.within)} (point de départ non encodé : aucune date d'échéance n'est"
+                 " calculée)"),
+                "- S'applique si :", *render_condition(new.applies_if.spec, 1),
+                f"- Source : {_cite(new.citations)}", f"- Certitude : {_certainty(new.certainty, new.note)}", ""]
+    return out
+
+
+def _within(regime: Regime, within: relativedelta | str | None) -> str:
+    """An obligation's delay: written out, or the parameter that gives it with its values."""
+    if within is None:
+        return "non précisé par les sources (aucune échéance n'est calculée)"
+    if isinstance(within, relativedelta):
+        return delay_text(within)
+    p = regime.parameters[within]
+    if len(p.values) == 1:
+        v = p.values[0]
+        value = _md(_param_value(v.value, p.unit)) + (" — **incertain**" if v.certainty == "uncertain" else "")
+        return f"{value} (paramètre `{within}`)"
+    values = " ; ".join(_dated_value(p, v) for v in p.values)
+    return f"paramètre `{within}` ({values})"
+
+
+def _dated_value(p: Parameter, v: DatedValue) -> str:
+    """One dated value of a parameter, with its own citations, certainty and note where it has them."""
+    parts = [f"{v.start.isoformat()} : {_md(_param_value(v.value, p.unit))}"]
+    if v.citations != p.citations:
+        parts.append(f"source : {_cite(v.citations)}")
+    own_note = v.note if v.note != p.note else None
+    if v.certainty == "uncertain" or v.certainty != p.certainty or own_note:
+        parts.append(_certainty(v.certainty, own_note))
+    return " — ".join(parts)
+
+
+def _param_value(value: Any, unit: str | None = None) -> str:
     if value is None:
         return "(aucune valeur : non trouvée)"
     if isinstance(value, frozenset):
         return ", ".join(sorted(value))
     if isinstance(value, relativedelta):
         return delay_text(value)
+    if isinstance(value, Decimal) and unit == "euros":
+        return euros(value)
+    if unit == "percent":
+        return f"{value:g} %"
     return str(value)
 
 
