@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -76,6 +81,40 @@ def test_never_changes_facts_the_doctor_cannot_change():
 
 def test_eligible_case_has_nothing_to_change():
     assert evaluate(gp()).how_to_qualify() == []
+
+
+# -- verdicts pickle and copy ---------------------------------------------------------------------------------
+REFUSED = {"doctor": {"sector": "non_conventionne"}, "contract": {"signature_date": "2020-03-01"}}
+
+
+def test_a_verdict_pickles_without_its_origin():
+    """The origin holds the evaluator and its compiled closures: pickling a verdict raised AttributeError."""
+    verdict = evaluate(gp(coordinated_practice="aucune", coordinated_practice_commitment=False))
+    for original in (evaluate(REFUSED), verdict, evaluate(gp(), language="en")):
+        back = pickle.loads(pickle.dumps(original))
+        assert back == original and back.model_dump() == original.model_dump()
+    assert verdict.how_to_qualify()  # the original keeps its origin
+    with pytest.raises(ValueError, match="does not know the case it was computed from.*evaluate the case again"):
+        pickle.loads(pickle.dumps(verdict)).how_to_qualify()
+
+
+def test_verdicts_come_back_from_worker_processes():
+    cases = [REFUSED, gp(), gp(coordinated_practice="aucune", coordinated_practice_commitment=False)]
+    with ProcessPoolExecutor(2) as pool:
+        verdicts = list(pool.map(evaluate, cases))
+    assert verdicts == [evaluate(case) for case in cases]
+
+
+def test_a_copy_of_a_verdict_shares_its_origin():
+    verdict = evaluate(gp(coordinated_practice="aucune", coordinated_practice_commitment=False))
+    expected = [s.changes for s in verdict.how_to_qualify()]
+    copies = [copy.copy(verdict), copy.deepcopy(verdict), verdict.model_copy(), verdict.model_copy(deep=True),
+              verdict.model_copy(update={"language": "fr"}, deep=True)]
+    for other in copies:
+        assert other == verdict and other._origin is verdict._origin
+        assert [s.changes for s in other.how_to_qualify()] == expected
+    deep = copy.deepcopy(verdict)
+    assert deep.findings is not verdict.findings and deep.findings == verdict.findings
 
 
 # -- a property: an eligible case broken on one actionable input is shown a way back --------------------------
