@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from strategies import evaluation_dates, flatten, likely_eligible_cases, value_strategy, with_values
 
-from assistmed_rules import Case, Suggestion, evaluate
+from assistmed_rules import Case, Suggestion, evaluate, evaluate_many
 from assistmed_rules.conditions import FIELDS
 from assistmed_rules.whatif import _apply
 
@@ -148,3 +148,18 @@ def test_an_eligible_case_broken_on_one_actionable_input_is_shown_a_way_back(cas
         assert set(s.rules) == {f.rule_id for f in verdict.findings if f.outcome != "met"}
     changes = [set(s.changes.items()) for s in suggestions]
     assert not any(a < b for a in changes for b in changes), [s.changes for s in suggestions]
+
+
+# -- a verdict of a batch keeps its own case ---------------------------------------------------------------------
+@pytest.mark.parametrize("flat", [False, True])
+def test_a_verdict_from_worker_processes_does_not_follow_later_changes_to_the_callers_case(flat):
+    case = gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0})
+    rows = [flatten(case) if flat else copy.deepcopy(case) for _ in range(2)]
+    verdict = evaluate_many(rows, flat=flat, processes=2)[0]
+    expected = [s.changes for s in evaluate(case).how_to_qualify()]
+    assert expected == [{"doctor.activity.mt_patients_adult": 641}]
+    if flat:
+        rows[0].update({"doctor.sector": "secteur_2", "doctor.tariff_option": "aucune"})
+    else:
+        rows[0]["doctor"].update(sector="secteur_2", tariff_option="aucune")  # the caller reuses its dict
+    assert [s.changes for s in verdict.how_to_qualify()] == expected
