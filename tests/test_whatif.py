@@ -163,3 +163,13 @@ def test_a_verdict_from_worker_processes_does_not_follow_later_changes_to_the_ca
     else:
         rows[0]["doctor"].update(sector="secteur_2", tariff_option="aucune")  # the caller reuses its dict
     assert [s.changes for s in verdict.how_to_qualify()] == expected
+
+
+# -- the limits of the search --------------------------------------------------------------------------------
+@pytest.mark.parametrize("wrong", [0, -1, 1.5, "2", True, None])
+def test_max_changes_below_one_or_not_a_whole_number_is_refused(wrong):
+    """max_changes=0 silently gave []: it is refused, saying what is accepted."""
+    verdict = evaluate(gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0}))
+    with pytest.raises(ValueError, match=r"max_changes .* a whole number, 1 or more \(default 3\); got "):
+        verdict.how_to_qualify(max_changes=wrong)
+    assert [s.changes for s in verdict.how_to_qualify(max_changes=1)] == [{"doctor.activity.mt_patients_adult": 641}]

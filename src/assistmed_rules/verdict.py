@@ -230,9 +230,16 @@ class Verdict(_Out):
         does one that no change of at most ``max_changes`` actionable inputs makes eligible: an
         ``undetermined`` verdict whose missing inputs are facts the doctor cannot change (``verdict.missing``)
         gets suggestions once they are given.
-        """
-        from .whatif import how_to_qualify
 
+        The search has limits (:func:`assistmed_rules.whatif.how_to_qualify` details them): each rule that
+        blocks must be met by changing one input on its own (else the list is empty); at most
+        :data:`~assistmed_rules.whatif.MAX_COMBINATIONS` (400) combinations of such changes are tried, and
+        the search stops there without saying so; ``max_changes`` is a whole number, 1 or more (a
+        ValueError otherwise).
+        """
+        from .whatif import check_max_changes, how_to_qualify
+
+        check_max_changes(max_changes)
         if self._origin is None:
             raise ValueError("this verdict does not know the case it was computed from (it was unpickled, e.g. sent"
                              " back by another process, or read from JSON, or built by hand): evaluate the case"

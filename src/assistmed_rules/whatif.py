@@ -120,13 +120,39 @@ def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def check_max_changes(max_changes: Any) -> int:
+    """``max_changes`` when it is a whole number from 1; a ValueError saying what is accepted otherwise.
+
+    >>> check_max_changes(0)
+    Traceback (most recent call last):
+    ValueError: max_changes is the largest number of inputs a suggestion may change: a whole number, 1 or more (default 3); got 0
+    """
+    if isinstance(max_changes, bool) or not isinstance(max_changes, int) or max_changes < 1:
+        raise ValueError("max_changes is the largest number of inputs a suggestion may change: a whole number,"
+                         f" 1 or more (default 3); got {max_changes!r}")
+    return max_changes
+
+
 def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: date | str | None, max_changes: int = 3) -> list[Suggestion]:
     """Smallest sets of actionable changes that turn the case eligible, fewest changes first.
 
     Empty for an eligible case, and when some condition that is not met (or unknown) reads no input the
     doctor can act on: an ``undetermined`` verdict whose missing inputs are facts (the specialty, the
     sector...) gets suggestions once ``verdict.missing`` is given.
+
+    The search has limits, and a suggestion it does not find may still exist:
+
+    - each rule that blocks (not met, or unknown) must be met by changing **one** actionable input on its
+      own; when no single change meets one of them, the list is empty, even if changing two inputs together
+      would meet it;
+    - it tries the values the rules name (see the module's docstring), not every value;
+    - it combines one change per blocking rule and evaluates at most :data:`MAX_COMBINATIONS` (400)
+      combinations, in order: with several blocking rules and many ways to meet each, the search stops
+      there without saying so, before it reaches ``max_changes``;
+    - a suggestion changes at most ``max_changes`` inputs (default 3); ``max_changes`` is a whole number, 1
+      or more, and anything else raises a ValueError.
     """
+    check_max_changes(max_changes)
     from .engine import coerce_case
 
     case = coerce_case(case)
