@@ -83,6 +83,24 @@ def test_eligible_case_has_nothing_to_change():
     assert evaluate(gp()).how_to_qualify() == []
 
 
+# -- a contract already signed cannot be changed --------------------------------------------------------------
+def test_a_contract_signed_before_the_evaluation_date_gets_no_suggestion():
+    """Its patients were counted over the year before signing, its option chosen and its commitments made at
+    signature: the suggestions of a contract signed in 2021, evaluated in 2025, changed those past facts."""
+    case = gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0}, mixed_salaried_activity=False)
+    assert evaluate(case, on="2025-06-01").status == "not_eligible"
+    assert evaluate(case, on="2025-06-01").how_to_qualify() == []
+    assert evaluate(case, on="2021-03-02").how_to_qualify() == []  # signed the day before
+    fix = [{"doctor.activity.mt_patients_adult": 641}]
+    for on in (None, "2021-03-01", "2021-01-15"):  # on the signature date (the default), or before it
+        assert [s.changes for s in evaluate(case, on=on).how_to_qualify()] == fix
+    # a new contract, signed on the evaluation date: the regime in force then
+    new = {**case, "contract": {"option": "1/2"}}
+    verdict = evaluate(new, on="2025-06-01")
+    assert verdict.regime == "convention-2024"
+    assert {"doctor.activity.mt_patients_adult": 776} in [s.changes for s in verdict.how_to_qualify()]
+
+
 # -- verdicts pickle and copy ---------------------------------------------------------------------------------
 REFUSED = {"doctor": {"sector": "non_conventionne"}, "contract": {"signature_date": "2020-03-01"}}
 
@@ -121,11 +139,12 @@ def test_a_copy_of_a_verdict_shares_its_origin():
 ACTIONABLE = [path for path, field in FIELDS.items() if field.actionable]
 
 
-@given(case=likely_eligible_cases(change_one_in=20), on=evaluation_dates, data=st.data())
+@given(case=likely_eligible_cases(change_one_in=20), on=st.one_of(st.none(), evaluation_dates), data=st.data())
 @settings(max_examples=150, deadline=None)
 def test_an_eligible_case_broken_on_one_actionable_input_is_shown_a_way_back(case, on, data):
     """Every suggestion changes actionable inputs only (at most three), makes the case eligible, and contains
-    no other suggestion; and since one actionable change broke the case, one can mend it."""
+    no other suggestion; and since one actionable change broke the case, one can mend it, unless the contract
+    was signed before the evaluation date (then nothing is proposed)."""
     assume(evaluate(case, on=on).status == "eligible")
     for _ in range(10):  # most changes keep the case eligible: draw until one breaks it
         path = data.draw(st.sampled_from(ACTIONABLE), label="path")
@@ -139,6 +158,10 @@ def test_an_eligible_case_broken_on_one_actionable_input_is_shown_a_way_back(cas
     else:
         assume(False)
     suggestions = verdict.how_to_qualify()
+    if verdict.evaluated_on > verdict.signature_date:
+        event("signed before the evaluation date")
+        assert suggestions == []
+        return
     event(f"{verdict.status}, {len(suggestions)} suggestions")
     assert suggestions, (verdict.status, verdict.failed_rules, verdict.missing)
     data_of = Case.model_validate(broken).model_dump(mode="json", exclude_none=True)

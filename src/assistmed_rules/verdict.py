@@ -229,7 +229,10 @@ class Verdict(_Out):
         their citations, and says it (``str(suggestion)``). An eligible verdict gets an empty list, and so
         does one that no change of at most ``max_changes`` actionable inputs makes eligible: an
         ``undetermined`` verdict whose missing inputs are facts the doctor cannot change (``verdict.missing``)
-        gets suggestions once they are given.
+        gets suggestions once they are given. A contract signed before the evaluation date gets an empty list
+        too: it was signed on facts that are past. To ask what a new contract would need, leave out
+        ``contract.signature_date``, or evaluate on the day it would be signed (``on`` left out is the
+        signature date).
 
         The search has limits (:func:`assistmed_rules.whatif.how_to_qualify` details them): each rule that
         blocks must be met by changing one input on its own (else the list is empty); at most

@@ -5,6 +5,9 @@ to, adhering to OPTAM, choosing another option, growing the patientèle); specia
 dates are facts and are never proposed. Candidate values come from the rules themselves: the choices of a
 field, or the threshold a rule compares it with, looked up for the contract's date.
 
+The suggestions are for a contract not signed yet: one signed before the evaluation date gets none, since the
+facts it was signed on are past (see :func:`how_to_qualify` for how to ask about a new contract).
+
 >>> from assistmed_rules import evaluate
 >>> verdict = evaluate({"doctor": {"sector": "secteur_1", "specialty": "medecine_generale",
 ...                                "coordinated_practice": "aucune", "coordinated_practice_commitment": False,
@@ -140,6 +143,13 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     doctor can act on: an ``undetermined`` verdict whose missing inputs are facts (the specialty, the
     sector...) gets suggestions once ``verdict.missing`` is given.
 
+    Empty, too, for a contract signed before the evaluation date ``on``: the facts it was judged on (the
+    patients counted over the year before signing, the commitments made and the option chosen at
+    signature) are past, and the contract as signed cannot be changed. To ask what a *new* contract would
+    need, leave out ``contract.signature_date`` (the contract is then taken as signed on ``on``, under the
+    regime in force that day), or evaluate with ``on`` set to the day it would be signed. ``on`` left out is
+    the signature date: a verdict evaluated that way gets its suggestions.
+
     The search has limits, and a suggestion it does not find may still exist:
 
     - each rule that blocks (not met, or unknown) must be met by changing **one** actionable input on its
@@ -157,8 +167,8 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
 
     case = coerce_case(case)
     verdict = evaluator.evaluate(case, on)
-    if verdict.status == "eligible" or verdict.regime is None:
-        return []
+    if verdict.status == "eligible" or verdict.regime is None or verdict.evaluated_on > verdict.signature_date:
+        return []  # (a contract signed before the evaluation date: the facts it was signed on are past)
     regime = evaluator.rules.regime(verdict.regime)
     rules = {r.id: r for r in regime.rules}
     day = verdict.signature_date
