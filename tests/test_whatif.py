@@ -101,6 +101,36 @@ def test_a_contract_signed_before_the_evaluation_date_gets_no_suggestion():
     assert {"doctor.activity.mt_patients_adult": 776} in [s.changes for s in verdict.how_to_qualify()]
 
 
+# -- no commitment whose deadline has passed --------------------------------------------------------------------
+def behind(verdict):
+    return {o.obligation_id for o in (*verdict.obligations, *verdict.conditional_obligations)
+            if o.state in ("overdue", "late")}
+
+
+def test_no_suggestion_puts_the_doctor_behind_with_an_obligation():
+    """A solo doctor in a ZIP, outside any coordinated practice, whose assistant was hired in 2020 and whose
+    contract is signed in 2022: committing to join a coordinated or grouped practice within two years of the
+    hiring made the case eligible with that obligation already overdue on the evaluation date."""
+    case = {"doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "zone": "zip",
+                       "coordinated_practice": "aucune", "coordinated_practice_commitment": False,
+                       "group_practice_doctors": 1, "group_practice_commitment": False,
+                       "activity": {"mt_patients_adult": 900}},
+            "assistant": {"hire_date": "2020-01-10", "qualification": "cqp"},
+            "contract": {"signature_date": "2022-06-01", "option": "1/2"}}
+    verdict = evaluate(case)
+    assert verdict.failed_rules == ["a7.exercice_coordonne", "a7.exercice_regroupe"] and not behind(verdict)
+    suggestions = verdict.how_to_qualify()
+    assert {"doctor.coordinated_practice": "msp"} in [s.changes for s in suggestions]
+    data = Case.model_validate(case).model_dump(mode="json", exclude_none=True)
+    for s in suggestions:
+        assert not behind(evaluate(_apply(data, s.changes))), s.changes
+        assert True not in s.changes.values(), s.changes  # no commitment: each one is already overdue
+    # hired a month before signing, the commitments are proposed again (due in two years)
+    recent = {**case, "assistant": {"hire_date": "2022-05-01", "qualification": "cqp"}}
+    changes = [s.changes for s in evaluate(recent).how_to_qualify()]
+    assert {"doctor.coordinated_practice_commitment": True, "doctor.group_practice_commitment": True} in changes
+
+
 # -- verdicts pickle and copy ---------------------------------------------------------------------------------
 REFUSED = {"doctor": {"sector": "non_conventionne"}, "contract": {"signature_date": "2020-03-01"}}
 
@@ -145,7 +175,9 @@ def test_an_eligible_case_broken_on_one_actionable_input_is_shown_a_way_back(cas
     """Every suggestion changes actionable inputs only (at most three), makes the case eligible, and contains
     no other suggestion; and since one actionable change broke the case, one can mend it, unless the contract
     was signed before the evaluation date (then nothing is proposed)."""
-    assume(evaluate(case, on=on).status == "eligible")
+    original = evaluate(case, on=on)
+    assume(original.status == "eligible")
+    assume(not behind(original))  # the way back would bring an overdue obligation back: it is not proposed
     for _ in range(10):  # most changes keep the case eligible: draw until one breaks it
         path = data.draw(st.sampled_from(ACTIONABLE), label="path")
         broken = with_values(case, {path: data.draw(value_strategy(path, flatten(case)), label="value")})

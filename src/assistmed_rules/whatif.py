@@ -33,7 +33,7 @@ from .conditions import FIELDS, ORDERED
 from .i18n import text
 from .messages import show
 from .models import Case
-from .verdict import Citation
+from .verdict import Citation, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Evaluator
@@ -150,6 +150,11 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     regime in force that day), or evaluate with ``on`` set to the day it would be signed. ``on`` left out is
     the signature date: a verdict evaluated that way gets its suggestions.
 
+    A change that would make the case eligible but put the doctor behind with one of the contract's
+    obligations on ``on`` is left out: one that brings an obligation overdue (or done late) that the case
+    as given does not have, such as a commitment to join a grouped practice within a delay, counted from
+    the assistant's hiring, that has already run out.
+
     The search has limits, and a suggestion it does not find may still exist:
 
     - each rule that blocks (not met, or unknown) must be met by changing **one** actionable input on its
@@ -190,6 +195,7 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         if not fixes:
             return []  # a blocking rule no actionable change can satisfy
         options[rule_id] = fixes
+    behind = _behind(verdict)
     found: list[Suggestion] = []
     for combo in itertools.islice(itertools.product(*options.values()), MAX_COMBINATIONS):
         changes: dict[str, Any] = {}
@@ -198,7 +204,8 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         if len(changes) > max_changes or any(s.changes == changes for s in found):
             continue
         result = _evaluate(evaluator, data, changes, on)
-        if result is not None and result.status == "eligible":
+        # a change that commits the doctor to something already overdue on the evaluation date is no way out
+        if result is not None and result.status == "eligible" and not _behind(result) - behind:
             cited = [c for rule_id in blocking for c in rules[rule_id].citations]
             changed = " ; ".join(f"{path} → {show(value, evaluator.language)}" for path, value in changes.items())
             found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
@@ -207,6 +214,12 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     # the smallest: a suggestion that holds all the changes of another, and more, is left out
     minimal = [s for s in found if not any(o.changes.items() < s.changes.items() for o in found)]
     return sorted(minimal, key=lambda s: len(s.changes))
+
+
+def _behind(verdict: Verdict) -> set[str]:
+    """The obligations of a verdict (conditional ones too) overdue, or done late, on its evaluation date."""
+    return {o.obligation_id for o in (*verdict.obligations, *verdict.conditional_obligations)
+            if o.state in ("overdue", "late")}
 
 
 def _evaluate(evaluator: Evaluator, data: dict[str, Any], changes: Mapping[str, Any], on: date | str | None) -> Any:
