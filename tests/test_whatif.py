@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, event, given, settings
@@ -17,6 +19,7 @@ from assistmed_rules.conditions import FIELDS
 from assistmed_rules.whatif import _apply
 
 NO_DEROGATION = {"new_installation": False, "rqth": False, "chronic_illness": False}
+ACTIONABLE = [path for path, field in FIELDS.items() if field.actionable]
 
 
 def gp(**doctor):
@@ -81,6 +84,40 @@ def test_never_changes_facts_the_doctor_cannot_change():
 
 def test_eligible_case_has_nothing_to_change():
     assert evaluate(gp()).how_to_qualify() == []
+
+
+# -- what the doctor can act on -----------------------------------------------------------------------------------
+def test_the_actionable_inputs_are_what_the_doctor_can_change_before_signing_and_docs_input_md_lists_them():
+    assert set(ACTIONABLE) == {
+        "doctor.group_practice_doctors", "doctor.group_practice_commitment", "doctor.coordinated_practice",
+        "doctor.multi_site_msp", "doctor.coordinated_practice_commitment", "doctor.tariff_option",
+        "contract.option", "doctor.activity.mt_patients_adult", "doctor.activity.mt_patients_child",
+        "doctor.activity.file_active", "doctor.activity.percentile", "doctor.activity.clinical_fee_share"}
+    page = (Path(__file__).resolve().parents[1] / "docs" / "input.md").read_text(encoding="utf-8")
+    section = page.split("## What the doctor can act on", 1)[1].split("\n---", 1)[0]
+    assert set(re.findall(r"^\| `([a-z_.]+)` \|", section, flags=re.MULTILINE)) == set(ACTIONABLE)
+
+
+def test_practising_with_another_doctor_is_proposed_at_its_minimum():
+    """Under avenant 7, practising with at least one other doctor is a grouped practice, as is joining an MSP,
+    which was proposed when practising with another doctor was not."""
+    case = gp(coordinated_practice="esp", group_practice_doctors=1, group_practice_commitment=False,
+              zone="hors_zonage")
+    verdict = evaluate(case)
+    assert verdict.failed_rules == ["a7.exercice_regroupe"]
+    assert [s.changes for s in verdict.how_to_qualify()] == [
+        {"doctor.group_practice_doctors": 2}, {"doctor.coordinated_practice": "msp"}]
+    assert evaluate(with_values(case, {"doctor.group_practice_doctors": 2})).status == "eligible"
+
+
+def test_the_share_of_clinical_fees_is_proposed_like_the_patient_counts():
+    """Measured over the 12 months before signing, as the patient counts are: the doctor can act on it."""
+    surgeon = gp(specialty="chirurgie_generale", activity={"percentile": 50, "clinical_fee_share": 70},
+                 mixed_salaried_activity=False)
+    surgeon["contract"] = {"signature_date": "2025-01-15", "option": "1/2"}
+    verdict = evaluate(surgeon)
+    assert verdict.failed_rules == ["cm2024.part_clinique"]
+    assert [s.changes for s in verdict.how_to_qualify()] == [{"doctor.activity.clinical_fee_share": 80}]
 
 
 # -- a contract already signed cannot be changed --------------------------------------------------------------
@@ -166,7 +203,6 @@ def test_a_copy_of_a_verdict_shares_its_origin():
 
 
 # -- a property: an eligible case broken on one actionable input is shown a way back --------------------------
-ACTIONABLE = [path for path, field in FIELDS.items() if field.actionable]
 
 
 @given(case=likely_eligible_cases(change_one_in=20), on=st.one_of(st.none(), evaluation_dates), data=st.data())

@@ -1,12 +1,25 @@
 """What-if: the smallest changes a doctor can make to a case that would make it eligible.
 
-Only the inputs marked *actionable* in the models are changed (joining a coordinated practice, committing
-to, adhering to OPTAM, choosing another option, growing the patientèle); specialty, sector, place and past
-dates are facts and are never proposed. Candidate values come from the rules themselves: the choices of a
-field, or the threshold a rule compares it with, looked up for the contract's date.
+The suggestions are for a contract not signed yet, and change only the inputs the doctor can still act on
+for it, the *actionable* ones:
 
-The suggestions are for a contract not signed yet: one signed before the evaluation date gets none, since the
-facts it was signed on are past (see :func:`how_to_qualify` for how to ask about a new contract).
+- how he organises his practice: practising with other doctors (``doctor.group_practice_doctors``),
+  joining a coordinated practice or an MSP (``coordinated_practice``, ``multi_site_msp``), committing to
+  join a grouped or coordinated practice;
+- his tariff option (adhering to OPTAM) and the contract's option;
+- the activity the rules measure over the months before signing (``doctor.activity``: patients médecin
+  traitant, file active, percentile, share of clinical fees), which he can still grow before he signs.
+
+Everything else is a fact and is never proposed: who and where the doctor is (specialty, sector,
+département, zone), his situation (installation, disability, illness, salaried activity), the assistant
+hired, earlier contracts, and every date. The models mark the actionable fields
+(``json_schema_extra={"actionable": True}``, which the input's JSON Schema shows, and which
+:data:`assistmed_rules.conditions.FIELDS` reads); ``docs/input.md`` lists them. A contract signed before
+the evaluation date gets no suggestion: the facts it was signed on are past (see :func:`how_to_qualify`
+for how to ask about a new contract).
+
+Candidate values come from the rules themselves: the choices of a field, or the threshold a rule compares
+it with, looked up for the contract's date.
 
 >>> from assistmed_rules import evaluate
 >>> verdict = evaluate({"doctor": {"sector": "secteur_1", "specialty": "medecine_generale",
