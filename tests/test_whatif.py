@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import re
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from strategies import evaluation_dates, flatten, likely_eligible_cases, value_strategy, with_values
 
-from assistmed_rules import Case, Suggestion, evaluate, evaluate_many
+from assistmed_rules import Case, Evaluator, Suggestion, evaluate, evaluate_many
 from assistmed_rules.conditions import FIELDS
+from assistmed_rules.rulebook import default_rules_dir, load_rules
 from assistmed_rules.whatif import _apply
 
 NO_DEROGATION = {"new_installation": False, "rqth": False, "chronic_illness": False}
@@ -118,6 +120,25 @@ def test_the_share_of_clinical_fees_is_proposed_like_the_patient_counts():
     verdict = evaluate(surgeon)
     assert verdict.failed_rules == ["cm2024.part_clinique"]
     assert [s.changes for s in verdict.how_to_qualify()] == [{"doctor.activity.clinical_fee_share": 80}]
+
+
+# -- numbers -------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("written", ["{field: doctor.group_practice_doctors, ge: 1.5}",
+                                     "{not: {field: doctor.group_practice_doctors, lt: 1.5}}"])
+def test_a_whole_number_is_proposed_on_the_right_side_of_a_fractional_threshold(tmp_path, written):
+    """« at least 1.5 doctors » gave int(1.5) = 1, which does not meet it (and is the doctor alone, so nothing
+    was proposed); under a ``not``, the comparison was read the wrong way round."""
+    shutil.copytree(default_rules_dir(), tmp_path / "rules")
+    path = tmp_path / "rules" / "avenant7-2019.yaml"
+    original = "- {field: doctor.group_practice_doctors, ge: 2}"
+    assert path.read_text(encoding="utf-8").count(original) == 1
+    path.write_text(path.read_text(encoding="utf-8").replace(original, f"- {written}"), encoding="utf-8")
+    case = gp(coordinated_practice="esp", group_practice_doctors=1, group_practice_commitment=False,
+              zone="hors_zonage")
+    verdict = Evaluator(load_rules(tmp_path / "rules")).evaluate(case)
+    assert verdict.failed_rules == ["a7.exercice_regroupe"]
+    assert [s.changes for s in verdict.how_to_qualify()] == [
+        {"doctor.group_practice_doctors": 2}, {"doctor.coordinated_practice": "msp"}]
 
 
 # -- a contract already signed cannot be changed --------------------------------------------------------------

@@ -18,8 +18,12 @@ hired, earlier contracts, and every date. The models mark the actionable fields
 the evaluation date gets no suggestion: the facts it was signed on are past (see :func:`how_to_qualify`
 for how to ask about a new contract).
 
-Candidate values come from the rules themselves: the choices of a field, or the threshold a rule compares
-it with, looked up for the contract's date.
+Candidate values come from the rules themselves: every other choice of a field (or yes for no), or, for a
+number, the threshold a rule compares it with, looked up for the contract's date. The number proposed is
+the one nearest to the threshold that meets the comparison: a whole number for a count or a number of
+doctors (« more than 640 » gives 641, « at least 1.5 » gives 2, « less than 10.5 » gives 10); a tenth for a
+percentile or a share of fees (« more than 30 » gives 30.1, though any value above 30 meets it). In a sum
+(adult and child patients), the other members keep their values (an unknown one counts as 0).
 
 >>> from assistmed_rules import evaluate
 >>> verdict = evaluate({"doctor": {"sector": "secteur_1", "specialty": "medecine_generale",
@@ -37,7 +41,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -74,23 +78,54 @@ class Suggestion(BaseModel):
         return self.message
 
 
-def _thresholds(spec: Any, path: str, regime: Regime, day: date) -> Iterator[tuple[str, Any, list[str]]]:
-    """(operator, threshold, sum members) of every comparison of ``path`` in a condition."""
+#: A comparison under ``not``: what the value must meet for the comparison to be false.
+_NEGATED = {"gt": "le", "ge": "lt", "lt": "ge", "le": "gt"}
+
+
+def _thresholds(spec: Any, path: str, regime: Regime, day: date, negated: bool = False
+                ) -> Iterator[tuple[str, Decimal, list[str]]]:
+    """(operator the value must meet, threshold, sum members) of every comparison of ``path`` in a condition;
+    under a ``not``, the operator is reversed (a value equal to the threshold is then not proposed)."""
     if isinstance(spec, dict):
         for key in ("all", "any"):
             for item in spec.get(key, []):
-                yield from _thresholds(item, path, regime, day)
+                yield from _thresholds(item, path, regime, day, negated)
         if "not" in spec:
-            yield from _thresholds(spec["not"], path, regime, day)
+            yield from _thresholds(spec["not"], path, regime, day, not negated)
         members = spec.get("sum") or ([spec["field"]] if "field" in spec else [])
         if path in members:
             for op in ORDERED + ("is",):
-                if op in spec:
+                if op in spec and not (negated and op == "is"):
                     value = spec[op]
                     if isinstance(value, dict) and set(value) == {"param"}:
                         value = regime.param(value["param"], day)
                     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                        yield op, value, members
+                        # an int, a float or a Decimal of the rule file, exactly
+                        yield _NEGATED[op] if negated else op, Decimal(str(value)), members
+
+
+def _reach(op: str, bound: Decimal, integer: bool) -> Decimal | None:
+    """The value nearest to ``bound`` that meets ``value op bound``: a whole number for a field of whole
+    numbers, a tenth for the others (percentiles, shares); None when no such value equals it (``is``).
+
+    >>> [int(_reach(op, Decimal("640.5"), True)) for op in ("gt", "ge", "lt", "le")]
+    [641, 641, 640, 640]
+    >>> [float(_reach(op, Decimal(30), False)) for op in ("gt", "ge", "lt", "le")]
+    [30.1, 30.0, 29.9, 30.0]
+    >>> float(_reach("gt", Decimal("30.55"), False)), _reach("is", Decimal("1.5"), True)
+    (30.6, None)
+    """
+    unit = Decimal(1) if integer else Decimal("0.1")
+    steps = bound / unit
+    if op == "gt":
+        return (steps.to_integral_value(ROUND_FLOOR) + 1) * unit
+    if op == "ge":
+        return steps.to_integral_value(ROUND_CEILING) * unit
+    if op == "lt":
+        return (steps.to_integral_value(ROUND_CEILING) - 1) * unit
+    if op == "le":
+        return steps.to_integral_value(ROUND_FLOOR) * unit
+    return bound if steps == steps.to_integral_value() or not integer else None
 
 
 def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) -> list[Any]:
@@ -107,10 +142,9 @@ def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) ->
     for spec in specs:
         for op, threshold, members in _thresholds(spec, path, regime, day):
             others = sum((Decimal(str(_get(case, m) or 0)) for m in members if m != path), Decimal(0))
-            threshold = Decimal(str(threshold))  # an int, a float or a Decimal of the rule file, exactly
-            step = 1 if ftype.integer else Decimal("0.1")
-            target = {"gt": threshold + step, "ge": threshold, "lt": threshold - step, "le": threshold}.get(op, threshold)
-            target = target - others
+            target = _reach(op, threshold - others, ftype.integer)
+            if target is None:
+                continue
             value = int(target) if ftype.integer else float(target)
             if ftype.lo <= value <= ftype.hi and value != current:
                 out.append(value)
