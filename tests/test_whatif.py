@@ -189,6 +189,21 @@ def test_no_suggestion_puts_the_doctor_behind_with_an_obligation():
     assert {"doctor.coordinated_practice_commitment": True, "doctor.group_practice_commitment": True} in changes
 
 
+def test_an_overdue_obligation_the_change_does_not_bring_does_not_count_against_it():
+    """The assistant, hired without qualification more than two years before signing, has not started
+    training: that obligation is overdue whatever the doctor changes to reach the activity threshold. A
+    not_eligible verdict lists no obligation, so the eligible one's looked new and every suggestion was left
+    out."""
+    case = gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0})
+    case["assistant"] = {"qualification": "aucune", "hire_date": "2020-02-03"}
+    case["contract"]["signature_date"] = "2022-06-01"
+    verdict = evaluate(case)
+    assert verdict.failed_rules == ["a7.activite"] and verdict.obligations == []
+    assert [s.changes for s in verdict.how_to_qualify()] == [{"doctor.activity.mt_patients_adult": 641}]
+    after = evaluate(with_values(case, {"doctor.activity.mt_patients_adult": 641}))
+    assert behind(after) == {"a7.formation.entree"}
+
+
 # -- verdicts pickle and copy ---------------------------------------------------------------------------------
 REFUSED = {"doctor": {"sector": "non_conventionne"}, "contract": {"signature_date": "2020-03-01"}}
 

@@ -54,7 +54,7 @@ from .verdict import Citation, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Evaluator
-    from .rulebook import Regime, Rule
+    from .rulebook import Obligation, Regime, Rule
 
 #: At most this many combinations of changes are evaluated.
 MAX_COMBINATIONS = 400
@@ -198,9 +198,13 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     the signature date: a verdict evaluated that way gets its suggestions.
 
     A change that would make the case eligible but put the doctor behind with one of the contract's
-    obligations on ``on`` is left out: one that brings an obligation overdue (or done late) that the case
-    as given does not have, such as a commitment to join a grouped practice within a delay, counted from
-    the assistant's hiring, that has already run out.
+    obligations on ``on`` is left out: one whose verdict has an obligation overdue (or done late) that the
+    verdict of the case as given does not have so, and that is tied to the rules the change meets (the
+    obligation reads an input one of them reads). Committing to join a grouped or coordinated practice
+    within a delay, counted from the assistant's hiring, that has already run out, is such a change. An
+    overdue obligation that is not tied to those rules (the assistant's training, when the activity is what
+    blocks) does not count against a change: the verdict of a ``not_eligible`` case lists no obligation,
+    so every obligation of the eligible case would otherwise look new.
 
     The search has limits, and a suggestion it does not find may still exist:
 
@@ -229,8 +233,7 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     options: dict[str, list[dict[str, Any]]] = {}
     for rule_id in blocking:
         rule = rules[rule_id]
-        fields = sorted((rule.condition.fields | (rule.applies_if.fields if rule.applies_if else frozenset())),
-                        key=list(FIELDS).index)
+        fields = sorted(_reads(rule), key=list(FIELDS).index)
         fixes = []
         for path in fields:
             if not FIELDS[path].actionable:
@@ -242,6 +245,10 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         if not fixes:
             return []  # a blocking rule no actionable change can satisfy
         options[rule_id] = fixes
+    # the obligations tied to the blocking rules: those that read an input one of them reads (a commitment's
+    # follow-up); the others (an assistant's training, say) are not brought by a change that meets them
+    read = set().union(*(_reads(rules[r]) for r in blocking))
+    tied = {o.id for o in regime.obligations if read & ({o.counted_from, o.done_on} | _reads(o))}
     behind = _behind(verdict)
     found: list[Suggestion] = []
     for combo in itertools.islice(itertools.product(*options.values()), MAX_COMBINATIONS):
@@ -252,7 +259,7 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
             continue
         result = _evaluate(evaluator, data, changes, on)
         # a change that commits the doctor to something already overdue on the evaluation date is no way out
-        if result is not None and result.status == "eligible" and not _behind(result) - behind:
+        if result is not None and result.status == "eligible" and not (_behind(result) - behind) & tied:
             cited = [c for rule_id in blocking for c in rules[rule_id].citations]
             changed = " ; ".join(f"{path} → {show(value, evaluator.language)}" for path, value in changes.items())
             found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
@@ -261,6 +268,13 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     # the smallest: a suggestion that holds all the changes of another, and more, is left out
     minimal = [s for s in found if not any(o.changes.items() < s.changes.items() for o in found)]
     return sorted(minimal, key=lambda s: len(s.changes))
+
+
+def _reads(provision: Rule | Obligation) -> frozenset[str]:
+    """The inputs a rule's condition or a provision's ``applies_if`` reads."""
+    condition = getattr(provision, "condition", None)
+    return (condition.fields if condition is not None else frozenset()) | (
+        provision.applies_if.fields if provision.applies_if is not None else frozenset())
 
 
 def _behind(verdict: Verdict) -> set[str]:
