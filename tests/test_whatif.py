@@ -17,6 +17,8 @@ from strategies import evaluation_dates, flatten, likely_eligible_cases, value_s
 
 from assistmed_rules import Case, Evaluator, Suggestion, evaluate, evaluate_many
 from assistmed_rules.conditions import FIELDS
+from assistmed_rules.errors import RuleFileError
+from assistmed_rules.i18n import field_label, value_label
 from assistmed_rules.rulebook import default_rules_dir, load_rules
 from assistmed_rules.whatif import _apply
 
@@ -47,11 +49,90 @@ def test_a_suggestion_reads_as_its_message_in_the_verdicts_language():
     french = evaluate(case).how_to_qualify()
     assert all(isinstance(s, Suggestion) and str(s) == s.message for s in french)
     commit = next(s for s in french if s.changes == {"doctor.coordinated_practice_commitment": True})
-    assert str(commit) == ("Devient éligible avec : doctor.coordinated_practice_commitment → oui"
-                           " (règles a7.exercice_coordonne).")
+    assert str(commit) == ("Devient éligible avec : engagement à rejoindre un exercice coordonné : oui"
+                           " (règle a7.exercice_coordonne).")
     english = evaluate(case, language="en").how_to_qualify()
     assert [s.changes for s in english] == [s.changes for s in french]
-    assert "doctor.coordinated_practice_commitment → yes" in str(english[-1])
+    assert str(english[-1]) == ("Becomes eligible with: commitment to join a coordinated practice: yes"
+                                " (rule a7.exercice_coordonne).")
+
+
+def test_a_message_names_the_inputs_and_their_values_in_words():
+    """It read « doctor.activity.mt_patients_adult → 641 (règles a7.activite) »: dotted paths, codes, a
+    threshold's number given as if it had to be exactly that, and « règles » for one rule."""
+    reach = evaluate(gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0})).how_to_qualify()
+    assert [s.changes for s in reach] == [{"doctor.activity.mt_patients_adult": 641}]  # the paths stay in changes
+    assert str(reach[0]) == ("Devient éligible avec : patients médecin traitant de 16 ans et plus : au moins 641"
+                             " (règle a7.activite).")
+    case = gp(coordinated_practice="aucune", coordinated_practice_commitment=False, group_practice_doctors=3)
+    by_changes = {tuple(s.changes.values()): str(s) for s in evaluate(case).how_to_qualify()}
+    assert by_changes[("centre_de_sante",)] == ("Devient éligible avec : exercice coordonné : centre de santé"
+                                                 " (règle a7.exercice_coordonne).")
+    english = {tuple(s.changes.values()): str(s) for s in evaluate(case, language="en").how_to_qualify()}
+    assert english[("msp",)] == ("Becomes eligible with: coordinated practice (exercice coordonné): MSP (maison de"
+                                 " santé pluriprofessionnelle) (rule a7.exercice_coordonne).")
+    two = gp(coordinated_practice="aucune", coordinated_practice_commitment=False, group_practice_doctors=3,
+             activity={"mt_patients_adult": 600, "mt_patients_child": 0})
+    both = evaluate(two).how_to_qualify()[0]
+    assert both.changes == {"doctor.coordinated_practice": "msp", "doctor.activity.mt_patients_adult": 641}
+    assert str(both) == ("Devient éligible avec : exercice coordonné : maison de santé pluriprofessionnelle (MSP) ;"
+                         " patients médecin traitant de 16 ans et plus : au moins 641"
+                         " (règles a7.exercice_coordonne, a7.activite).")
+    option = gp(zone="hors_zonage")
+    option["contract"]["option"] = "1"
+    assert "option du contrat : 1/2 ETP" in [str(s).split(" : ", 1)[1].rsplit(" (", 1)[0]
+                                             for s in evaluate(option).how_to_qualify()]
+
+
+def test_a_percentile_is_said_as_the_bound_to_pass():
+    cardiologist = gp(specialty="cardiologie", activity={"percentile": 20}, mixed_salaried_activity=False)
+    cardiologist["contract"] = {"signature_date": "2025-01-15", "option": "1/2"}
+    [suggestion] = evaluate(cardiologist, language="en").how_to_qualify()
+    assert suggestion.changes == {"doctor.activity.percentile": 30.1}  # the nearest tenth above 30
+    assert str(suggestion) == ("Becomes eligible with: activity percentile in the specialty: more than 30"
+                               " (rule cm2024.activite).")
+
+
+def test_a_regime_names_a_value_its_own_way_from_its_rule_file():
+    """OPTAM-CO is OPTAM-ACO in the 2024 convention: a name the rule file gives, not the Python code."""
+    secteur2 = gp(sector="secteur_2", tariff_option="aucune")
+    before = {s.changes["doctor.tariff_option"]: str(s) for s in evaluate(secteur2).how_to_qualify()}
+    assert before["optam_co"] == ("Devient éligible avec : option de pratique tarifaire maîtrisée : OPTAM-CO"
+                                  " (règle a7.secteur).")
+    secteur2["contract"]["signature_date"] = "2025-01-15"
+    secteur2["doctor"]["mixed_salaried_activity"] = False
+    after = {s.changes["doctor.tariff_option"]: str(s) for s in evaluate(secteur2).how_to_qualify()}
+    assert after == {"optam": ("Devient éligible avec : option de pratique tarifaire maîtrisée : OPTAM"
+                               " (règle cm2024.secteur)."),
+                     "optam_co": ("Devient éligible avec : option de pratique tarifaire maîtrisée : OPTAM-ACO"
+                                  " (règle cm2024.secteur).")}
+
+
+def test_every_actionable_input_and_each_of_its_choices_has_a_name_in_both_languages():
+    for path in ACTIONABLE:
+        for language in ("fr", "en"):
+            assert field_label(path, language) != path, (path, language)
+            for choice in FIELDS[path].choices:
+                assert value_label(path, choice, language), (path, choice, language)
+
+
+@pytest.mark.parametrize(("labels", "error"), [
+    ("  doctor.zone_x:\n    zip: {label: ZIP}\n",
+     r"'doctor.zone_x' is not an input field with a list of choices \(did you mean 'doctor.zone'\?\); accepted: "),
+    ("  doctor.rqth:\n    \"true\": {label: oui}\n", r"'doctor.rqth' is not an input field with a list of choices"),
+    ("  doctor.tariff_option:\n    optam_aco: {label: OPTAM-ACO}\n",
+     (r"value_labels.doctor.tariff_option: 'optam_aco' is not a value of doctor.tariff_option"
+      r" \(did you mean 'optam_co'\?\); accepted: aucune, optam, optam_co")),
+])
+def test_a_rule_files_value_labels_are_checked(tmp_path, labels, error):
+    shutil.copytree(default_rules_dir(), tmp_path / "rules")
+    path = tmp_path / "rules" / "convention-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    shipped = "value_labels:\n  doctor.tariff_option:\n    optam_co: {label: OPTAM-ACO, en: OPTAM-ACO}\n"
+    assert shipped in text
+    path.write_text(text.replace(shipped, "value_labels:\n" + labels), encoding="utf-8")
+    with pytest.raises(RuleFileError, match=error):
+        load_rules(tmp_path / "rules")
 
 
 def test_reach_the_patient_threshold():

@@ -34,6 +34,8 @@ percentile or a share of fees (« more than 30 » gives 30.1, though any value a
 'not_eligible'
 >>> [s.changes for s in verdict.how_to_qualify()][:2]
 [{'doctor.coordinated_practice': 'msp'}, {'doctor.coordinated_practice': 'centre_de_sante'}]
+>>> print(verdict.how_to_qualify()[1])
+Devient éligible avec : exercice coordonné : centre de santé (règle a7.exercice_coordonne).
 """
 
 from __future__ import annotations
@@ -42,12 +44,12 @@ import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .conditions import FIELDS, ORDERED
-from .i18n import text
+from .i18n import field_label, text, value_label
 from .messages import show
 from .models import Case
 from .verdict import Citation, Verdict
@@ -64,7 +66,10 @@ class Suggestion(BaseModel):
     """A set of changes to the case that makes it eligible, with the rules they satisfy.
 
     ``changes`` maps input paths to their new values, ``rules`` names the conditions that were not met,
-    ``message`` says it in the verdict's language (also what ``str()`` gives), ``citations`` cites the rules.
+    ``citations`` cites the rules. ``message`` says it in the verdict's language (also what ``str()``
+    gives), with the inputs and their values named in words (a regime's rule file may name a value its own
+    way: ``value_labels``), and a number reached from a threshold said as the bound (« au moins 641 »,
+    « plus de 30 »).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -128,16 +133,30 @@ def _reach(op: str, bound: Decimal, integer: bool) -> Decimal | None:
     return bound if steps == steps.to_integral_value() or not integer else None
 
 
-def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) -> list[Any]:
+class _Candidate(NamedTuple):
+    """A value proposed for an input, and, for a number reached from a threshold, how to say it: (``at_least``,
+    ``at_most``, ``more_than`` or ``less_than``, the number)."""
+
+    value: Any
+    reach: tuple[str, int | float] | None = None
+
+
+#: How a message says the number reached from a threshold, for a field of whole numbers (the number proposed)
+#: and for the others (the threshold itself: any value beyond it meets it, not only the tenth proposed).
+_WHOLE_WORDS = {"gt": "at_least", "ge": "at_least", "lt": "at_most", "le": "at_most"}
+_WORDS = {"gt": "more_than", "ge": "at_least", "lt": "less_than", "le": "at_most"}
+
+
+def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) -> list[_Candidate]:
     ftype = FIELDS[path]
     current = _get(case, path)
     if ftype.kind == "enum":
-        return [c for c in ftype.choices if c != getattr(current, "value", current)]
+        return [_Candidate(c) for c in ftype.choices if c != getattr(current, "value", current)]
     if ftype.kind == "bool":
-        return [v for v in (True, False) if v is not current]
+        return [_Candidate(v) for v in (True, False) if v is not current]
     if ftype.kind != "number":
         return []
-    out: list[Any] = []
+    out: dict[Any, _Candidate] = {}
     specs = [rule.condition.spec] + ([rule.applies_if.spec] if rule.applies_if is not None else [])
     for spec in specs:
         for op, threshold, members in _thresholds(spec, path, regime, day):
@@ -146,9 +165,12 @@ def _candidates(rule: Rule, path: str, case: Case, regime: Regime, day: date) ->
             if target is None:
                 continue
             value = int(target) if ftype.integer else float(target)
-            if ftype.lo <= value <= ftype.hi and value != current:
-                out.append(value)
-    return list(dict.fromkeys(out))
+            if ftype.lo <= value <= ftype.hi and value != current and value not in out:
+                bound = threshold - others
+                reach = None if op == "is" else (_WHOLE_WORDS[op], value) if ftype.integer else (
+                    _WORDS[op], int(bound) if bound == bound.to_integral_value() else float(bound))
+                out[value] = _Candidate(value, reach)
+    return list(out.values())
 
 
 def _get(case: Case, path: str) -> Any:
@@ -230,7 +252,7 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     day = verdict.signature_date
     blocking = [f.rule_id for f in verdict.findings if f.outcome != "met"]
     data = case.model_dump(mode="json", exclude_none=True)
-    options: dict[str, list[dict[str, Any]]] = {}
+    options: dict[str, list[tuple[str, _Candidate]]] = {}
     for rule_id in blocking:
         rule = rules[rule_id]
         fields = sorted(_reads(rule), key=list(FIELDS).index)
@@ -238,10 +260,10 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         for path in fields:
             if not FIELDS[path].actionable:
                 continue
-            for value in _candidates(rule, path, case, regime, day):
-                changed = _evaluate(evaluator, data, {path: value}, on)
+            for candidate in _candidates(rule, path, case, regime, day):
+                changed = _evaluate(evaluator, data, {path: candidate.value}, on)
                 if changed is not None and changed.finding(rule_id).outcome == "met":
-                    fixes.append({path: value})
+                    fixes.append((path, candidate))
         if not fixes:
             return []  # a blocking rule no actionable change can satisfy
         options[rule_id] = fixes
@@ -251,23 +273,41 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
     tied = {o.id for o in regime.obligations if read & ({o.counted_from, o.done_on} | _reads(o))}
     behind = _behind(verdict)
     found: list[Suggestion] = []
+    cited = list(dict.fromkeys(c for rule_id in blocking for c in rules[rule_id].citations))
     for combo in itertools.islice(itertools.product(*options.values()), MAX_COMBINATIONS):
-        changes: dict[str, Any] = {}
-        for part in combo:
-            changes.update(part)
+        chosen = dict(combo)  # one change per blocking rule; two changes of one input: the later one
+        changes = {path: candidate.value for path, candidate in chosen.items()}
         if len(changes) > max_changes or any(s.changes == changes for s in found):
             continue
         result = _evaluate(evaluator, data, changes, on)
         # a change that commits the doctor to something already overdue on the evaluation date is no way out
         if result is not None and result.status == "eligible" and not (_behind(result) - behind) & tied:
-            cited = [c for rule_id in blocking for c in rules[rule_id].citations]
-            changed = " ; ".join(f"{path} → {show(value, evaluator.language)}" for path, value in changes.items())
-            found.append(Suggestion(changes=changes, rules=blocking, citations=list(dict.fromkeys(cited)),
-                                    message=text("whatif.suggestion", evaluator.language, changes=changed,
-                                                 rules=", ".join(blocking))))
+            found.append(Suggestion(changes=changes, rules=blocking, citations=cited,
+                                    message=_message(chosen, blocking, regime, evaluator.language)))
     # the smallest: a suggestion that holds all the changes of another, and more, is left out
     minimal = [s for s in found if not any(o.changes.items() < s.changes.items() for o in found)]
     return sorted(minimal, key=lambda s: len(s.changes))
+
+
+def _message(chosen: Mapping[str, _Candidate], blocking: list[str], regime: Regime, language: str) -> str:
+    """What a suggestion says: each input by its name, each value by its name or as the bound to reach."""
+    changes = text("whatif.and", language).join(
+        text("whatif.change", language, label=field_label(path, language),
+             value=_shown(path, candidate, regime, language))
+        for path, candidate in chosen.items())
+    rules = text("whatif.rules" if len(blocking) > 1 else "whatif.rule", language, ids=", ".join(blocking))
+    return text("whatif.suggestion", language, changes=changes, rules=rules)
+
+
+def _shown(path: str, candidate: _Candidate, regime: Regime, language: str) -> str:
+    """A value proposed, in words: « au moins 641 », « centre de santé » (or the regime's own name for it)."""
+    if candidate.reach is not None:
+        words, number = candidate.reach
+        return text(f"whatif.{words}", language, n=show(number, language))
+    value = candidate.value
+    if FIELDS[path].kind == "enum":
+        return regime.value_label(path, value, language) or value_label(path, value, language) or str(value)
+    return show(value, language)
 
 
 def _reads(provision: Rule | Obligation) -> frozenset[str]:
