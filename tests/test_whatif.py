@@ -84,6 +84,35 @@ def test_a_message_names_the_inputs_and_their_values_in_words():
                                              for s in evaluate(option).how_to_qualify()]
 
 
+def test_an_input_left_unknown_is_proposed_as_a_condition_not_as_a_change():
+    """For an undetermined verdict, « mt_patients_adult → 641 » read as a change though the count was not
+    given: the doctor may already have 641 patients or more."""
+    unknown = gp(activity={"mt_patients_child": 0})
+    verdict = evaluate(unknown)
+    assert verdict.status == "undetermined" and verdict.missing == ["doctor.activity.mt_patients_adult"]
+    [suggestion] = verdict.how_to_qualify()
+    assert suggestion.changes == {"doctor.activity.mt_patients_adult": 641}
+    assert suggestion.assumes == ["doctor.activity.mt_patients_adult"]
+    assert str(suggestion) == ("Éligible si (non renseigné à ce jour) : patients médecin traitant de 16 ans et"
+                               " plus : au moins 641 (règle a7.activite).")
+    [english] = evaluate(unknown, language="en").how_to_qualify()
+    assert str(english) == ("Eligible if (not given so far): patients aged 16 or more with the doctor as médecin"
+                            " traitant: at least 641 (rule a7.activite).")
+    # a change of a known input and an unknown one filled in: the message tells them apart
+    mixed = gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0})
+    del mixed["contract"]["option"]
+    suggestions = evaluate(mixed).how_to_qualify()
+    assert suggestions and all(s.assumes == ["contract.option"] for s in suggestions)
+    first = suggestions[0]
+    assert first.changes == {"doctor.activity.mt_patients_adult": 641, "contract.option": "etp_1_3"}
+    assert str(first) == ("Devient éligible avec : patients médecin traitant de 16 ans et plus : au moins 641,"
+                          " si (non renseigné à ce jour) : option du contrat : 1/3 ETP"
+                          " (règles a7.activite, a7.option).")
+    # a known input changed: nothing is assumed
+    known = evaluate(gp(activity={"mt_patients_adult": 600, "mt_patients_child": 0})).how_to_qualify()
+    assert [s.assumes for s in known] == [[]]
+
+
 def test_a_percentile_is_said_as_the_bound_to_pass():
     cardiologist = gp(specialty="cardiologie", activity={"percentile": 20}, mixed_salaried_activity=False)
     cardiologist["contract"] = {"signature_date": "2025-01-15", "option": "1/2"}
@@ -354,6 +383,7 @@ def test_an_eligible_case_broken_on_one_actionable_input_is_shown_a_way_back(cas
         assert 1 <= len(s.changes) <= 3 and set(s.changes) <= set(ACTIONABLE), s.changes
         assert evaluate(_apply(data_of, s.changes), on=on).status == "eligible", s.changes
         assert set(s.rules) == {f.rule_id for f in verdict.findings if f.outcome != "met"}
+        assert s.assumes == [path for path in s.changes if path not in flatten(data_of)], s
     changes = [set(s.changes.items()) for s in suggestions]
     assert not any(a < b for a in changes for b in changes), [s.changes for s in suggestions]
 

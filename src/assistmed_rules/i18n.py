@@ -77,6 +77,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # what-if suggestions
     "whatif.suggestion": ("Devient éligible avec : {changes} ({rules}).",
                           "Becomes eligible with: {changes} ({rules})."),
+    "whatif.if_unknown": ("Éligible si (non renseigné à ce jour) : {assumed} ({rules}).",
+                          "Eligible if (not given so far): {assumed} ({rules})."),
+    "whatif.suggestion_if": ("Devient éligible avec : {changes}, si (non renseigné à ce jour) : {assumed} ({rules}).",
+                             "Becomes eligible with: {changes}, if (not given so far): {assumed} ({rules})."),
     "whatif.change": ("{label} : {value}", "{label}: {value}"),
     "whatif.and": (" ; ", "; "),
     "whatif.rule": ("règle {ids}", "rule {ids}"),

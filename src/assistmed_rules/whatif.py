@@ -46,7 +46,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .conditions import FIELDS, ORDERED
 from .i18n import field_label, text, value_label
@@ -70,6 +70,11 @@ class Suggestion(BaseModel):
     gives), with the inputs and their values named in words (a regime's rule file may name a value its own
     way: ``value_labels``), and a number reached from a threshold said as the bound (« au moins 641 »,
     « plus de 30 »).
+
+    ``assumes`` lists the paths of ``changes`` whose value the case leaves unknown: for an ``undetermined``
+    verdict, such a "change" fills in an input that was not given, and the doctor may already meet it. The
+    message says so: « Éligible si (non renseigné à ce jour) : … : au moins 641 », and, next to changes of
+    known inputs, « Devient éligible avec : …, si (non renseigné à ce jour) : … ».
     """
 
     model_config = ConfigDict(frozen=True)
@@ -78,6 +83,8 @@ class Suggestion(BaseModel):
     rules: list[str]
     message: str
     citations: list[Citation]
+    assumes: list[str] = Field(default_factory=list,
+                               description="Paths of changes whose value the case leaves unknown (filled in).")
 
     def __str__(self) -> str:
         return self.message
@@ -210,7 +217,9 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
 
     Empty for an eligible case, and when some condition that is not met (or unknown) reads no input the
     doctor can act on: an ``undetermined`` verdict whose missing inputs are facts (the specialty, the
-    sector...) gets suggestions once ``verdict.missing`` is given.
+    sector...) gets suggestions once ``verdict.missing`` is given. When an input the doctor can act on is
+    the one missing, a suggestion fills it in: :attr:`Suggestion.assumes` names it, and the message puts it
+    as a condition, since the doctor may already meet it.
 
     Empty, too, for a contract signed before the evaluation date ``on``: the facts it was judged on (the
     patients counted over the year before signing, the commitments made and the option chosen at
@@ -282,21 +291,31 @@ def how_to_qualify(evaluator: Evaluator, case: Case | Mapping[str, Any], on: dat
         result = _evaluate(evaluator, data, changes, on)
         # a change that commits the doctor to something already overdue on the evaluation date is no way out
         if result is not None and result.status == "eligible" and not (_behind(result) - behind) & tied:
-            found.append(Suggestion(changes=changes, rules=blocking, citations=cited,
-                                    message=_message(chosen, blocking, regime, evaluator.language)))
+            unknown = [path for path in changes if _get(case, path) is None]
+            found.append(Suggestion(changes=changes, rules=blocking, citations=cited, assumes=unknown,
+                                    message=_message(chosen, unknown, blocking, regime, evaluator.language)))
     # the smallest: a suggestion that holds all the changes of another, and more, is left out
     minimal = [s for s in found if not any(o.changes.items() < s.changes.items() for o in found)]
     return sorted(minimal, key=lambda s: len(s.changes))
 
 
-def _message(chosen: Mapping[str, _Candidate], blocking: list[str], regime: Regime, language: str) -> str:
-    """What a suggestion says: each input by its name, each value by its name or as the bound to reach."""
-    changes = text("whatif.and", language).join(
-        text("whatif.change", language, label=field_label(path, language),
-             value=_shown(path, candidate, regime, language))
-        for path, candidate in chosen.items())
+def _message(chosen: Mapping[str, _Candidate], unknown: list[str], blocking: list[str], regime: Regime,
+             language: str) -> str:
+    """What a suggestion says: each input by its name, each value by its name or as the bound to reach; the
+    inputs the case leaves unknown apart, as a condition (« si (non renseigné à ce jour) : … »)."""
+    def said(paths: list[str]) -> str:
+        return text("whatif.and", language).join(
+            text("whatif.change", language, label=field_label(path, language),
+                 value=_shown(path, chosen[path], regime, language))
+            for path in paths)
+
+    known = [path for path in chosen if path not in unknown]
     rules = text("whatif.rules" if len(blocking) > 1 else "whatif.rule", language, ids=", ".join(blocking))
-    return text("whatif.suggestion", language, changes=changes, rules=rules)
+    if not unknown:
+        return text("whatif.suggestion", language, changes=said(known), rules=rules)
+    if not known:
+        return text("whatif.if_unknown", language, assumed=said(unknown), rules=rules)
+    return text("whatif.suggestion_if", language, changes=said(known), assumed=said(unknown), rules=rules)
 
 
 def _shown(path: str, candidate: _Candidate, regime: Regime, language: str) -> str:
