@@ -232,7 +232,9 @@ class Verdict(_Out):
         gets suggestions once they are given. A contract signed before the evaluation date gets an empty list
         too: it was signed on facts that are past. To ask what a new contract would need, leave out
         ``contract.signature_date``, or evaluate on the day it would be signed (``on`` left out is the
-        signature date).
+        signature date). A change that would leave the doctor behind, on that date, with an obligation tied
+        to the rules it meets (a commitment whose delay has run out) is not proposed; an input left unknown
+        that a suggestion fills in is listed in its ``assumes`` and said as a condition.
 
         The search has limits (:func:`assistmed_rules.whatif.how_to_qualify` details them): each rule that
         blocks must be met by changing one input on its own (else the list is empty); at most
