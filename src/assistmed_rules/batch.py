@@ -266,7 +266,9 @@ def _in_processes(cases: list[Any], on: date | str | None, evaluator: Evaluator,
         results = [r for part in parts for r in part]
     for case, result in zip(cases, results):
         if isinstance(result, Verdict):
-            origin = partial(unflatten, copy.deepcopy(case)) if flat and not isinstance(case, Case) else case
+            origin: Any = case  # a Case is frozen; a row or a nested case is copied (the caller may change it)
+            if not isinstance(case, Case):
+                origin = partial(unflatten, copy.deepcopy(case)) if flat else copy.deepcopy(case)
             result.with_origin((evaluator, origin, on))
     return results
 

@@ -170,6 +170,13 @@ def render_regime(regime: Regime) -> str:
                 out.append(f"| `{key}` | {_md(_param_value(entry.value))} | {'oui' if entry.complete else 'non'} | "
                            f"{source} | {_certainty(entry.certainty, entry.note)} |")
             out.append("")
+    if regime.value_labels:
+        out += ["## Noms des valeurs", "",
+                "Les noms que les textes de ce régime donnent à des valeurs des entrées (suggestions « what-if »).",
+                "", "| entrée | valeur | nom | en anglais |", "|---|---|---|---|"]
+        for path, names in regime.value_labels.items():
+            out += [f"| `{path}` | `{value}` | {_md(fr)} | {_md(en)} |" for value, (fr, en) in names.items()]
+        out.append("")
     if regime.aid is not None:
         aid = regime.aid
         out += ["## Aide", "", f"> {_md(aid.says)}", "", f"- Source : {_cite(aid.citations)}",

@@ -80,8 +80,60 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "review.estimate": (
         "prorata_estimate : hypothèse d'un prorata du taux d'atteinte le plus faible, non tirée des textes.",
         "prorata_estimate: assumes the aid in proportion to the lowest attainment rate, not taken from the texts."),
-    "whatif.suggestion": ("Devient éligible avec : {changes} (règles {rules}).",
-                          "Becomes eligible with: {changes} (rules {rules})."),
+    # what-if suggestions
+    "whatif.suggestion": ("Devient éligible avec : {changes} ({rules}).",
+                          "Becomes eligible with: {changes} ({rules})."),
+    "whatif.if_unknown": ("Éligible si (non renseigné à ce jour) : {assumed} ({rules}).",
+                          "Eligible if (not given so far): {assumed} ({rules})."),
+    "whatif.suggestion_if": ("Devient éligible avec : {changes}, si (non renseigné à ce jour) : {assumed} ({rules}).",
+                             "Becomes eligible with: {changes}, if (not given so far): {assumed} ({rules})."),
+    "whatif.change": ("{label} : {value}", "{label}: {value}"),
+    "whatif.and": (" ; ", "; "),
+    "whatif.rule": ("règle {ids}", "rule {ids}"),
+    "whatif.rules": ("règles {ids}", "rules {ids}"),
+    "whatif.at_least": ("au moins {n}", "at least {n}"),
+    "whatif.at_most": ("au plus {n}", "at most {n}"),
+    "whatif.more_than": ("plus de {n}", "more than {n}"),
+    "whatif.less_than": ("moins de {n}", "less than {n}"),
+    # short names of the inputs a suggestion changes, and of their values (a regime may name a value its own
+    # way: value_labels in its rule file)
+    "field.doctor.tariff_option": ("option de pratique tarifaire maîtrisée",
+                                   "controlled-fee option (option de pratique tarifaire maîtrisée)"),
+    "field.doctor.group_practice_doctors": ("nombre de médecins exerçant ensemble",
+                                            "number of doctors practising together"),
+    "field.doctor.group_practice_commitment": ("engagement à rejoindre un exercice regroupé",
+                                               "commitment to join a group practice"),
+    "field.doctor.coordinated_practice": ("exercice coordonné", "coordinated practice (exercice coordonné)"),
+    "field.doctor.multi_site_msp": ("membre d'une MSP multisite", "member of a multi-site MSP"),
+    "field.doctor.coordinated_practice_commitment": ("engagement à rejoindre un exercice coordonné",
+                                                     "commitment to join a coordinated practice"),
+    "field.doctor.activity.mt_patients_adult": ("patients médecin traitant de 16 ans et plus",
+                                                "patients aged 16 or more with the doctor as médecin traitant"),
+    "field.doctor.activity.mt_patients_child": ("patients médecin traitant de moins de 16 ans",
+                                                "patients under 16 with the doctor as médecin traitant"),
+    "field.doctor.activity.file_active": ("file active (patients vus dans l'année)",
+                                          "file active (distinct patients seen in the year)"),
+    "field.doctor.activity.percentile": ("percentile d'activité dans la spécialité",
+                                         "activity percentile in the specialty"),
+    "field.doctor.activity.clinical_fee_share": ("part des honoraires cliniques (%)", "share of clinical fees (%)"),
+    "field.contract.option": ("option du contrat", "contract option"),
+    "value.doctor.tariff_option.aucune": ("aucune", "none"),
+    "value.doctor.tariff_option.optam": ("OPTAM", "OPTAM"),
+    "value.doctor.tariff_option.optam_co": ("OPTAM-CO", "OPTAM-CO"),
+    "value.doctor.coordinated_practice.msp": ("maison de santé pluriprofessionnelle (MSP)",
+                                              "MSP (maison de santé pluriprofessionnelle)"),
+    "value.doctor.coordinated_practice.centre_de_sante": ("centre de santé", "centre de santé (health centre)"),
+    "value.doctor.coordinated_practice.esp": ("équipe de soins primaires (ESP)", "ESP (équipe de soins primaires)"),
+    "value.doctor.coordinated_practice.ess": ("équipe de soins spécialisés (ESS)", "ESS (équipe de soins spécialisés)"),
+    "value.doctor.coordinated_practice.cpts": ("communauté professionnelle territoriale de santé (CPTS)",
+                                               "CPTS (communauté professionnelle territoriale de santé)"),
+    "value.doctor.coordinated_practice.autre": ("une autre organisation", "another organisation"),
+    "value.doctor.coordinated_practice.aucune": ("aucun", "none"),
+    "value.contract.option.etp_1_3": ("1/3 ETP", "1/3 FTE"),
+    "value.contract.option.etp_1_2": ("1/2 ETP", "1/2 FTE"),
+    "value.contract.option.etp_1": ("1 ETP", "1 FTE"),
+    "value.contract.option.etp_1_5": ("1,5 ETP", "1.5 FTE"),
+    "value.contract.option.etp_2": ("2 ETP", "2 FTE"),
     # the text report
     "report.verdict": ("Verdict : {status}", "Verdict: {status}"),
     "status.eligible": ("ÉLIGIBLE", "ELIGIBLE"),
@@ -171,6 +223,27 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
+def field_label(path: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The short name of an input field, or its dotted path when the catalogue has none.
+
+    >>> field_label("contract.option"), field_label("contract.option", "en"), field_label("doctor.zone")
+    ('option du contrat', 'contract option', 'doctor.zone')
+    """
+    key = f"field.{path}"
+    return text(key, language) if key in _CATALOGUE else path
+
+
+def value_label(path: str, value: str, language: str = DEFAULT_LANGUAGE) -> str | None:
+    """The name of one value of a choice (``centre_de_sante``: « centre de santé »), or None when the catalogue
+    has none.
+
+    >>> value_label("doctor.coordinated_practice", "centre_de_sante"), value_label("contract.option", "etp_1_2", "en")
+    ('centre de santé', '1/2 FTE')
+    """
+    key = f"value.{path}.{value}"
+    return text(key, language) if key in _CATALOGUE else None
+
+
 _UNITS = {"fr": (("an", "ans"), ("mois", "mois"), ("jour", "jours")),
           "en": (("year", "years"), ("month", "months"), ("day", "days"))}
 
@@ -197,4 +270,5 @@ def pick(french: Any, translations: Any, key: str, language: str) -> Any:
     return french
 
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "check_language", "delay_text", "euros", "pick", "text"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "check_language", "delay_text", "euros", "field_label", "pick", "text",
+           "value_label"]

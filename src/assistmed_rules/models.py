@@ -274,8 +274,11 @@ def _not_a_bool(value: Any) -> Any:
 MAX_COUNT = 1_000_000
 Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT), BeforeValidator(_not_a_bool), _NUMBER_TEXT]
 
-#: Marks the inputs a doctor can act on (what-if suggestions change only these): join a practice, commit,
-#: adhere to OPTAM, choose another option, grow the patientèle. Specialty, sector, place and dates are facts.
+#: Marks the inputs a doctor can act on, for a contract he has not signed yet (what-if suggestions change only
+#: these): how he organises his practice (practise with other doctors, join a coordinated practice or an MSP,
+#: commit to join either), his tariff option, the contract's option, and the activity measured before signing
+#: (patients, percentile, share of clinical fees). Who and where he is (specialty, sector, place), his
+#: situation (installation, health, salaried activity), the assistant, earlier contracts and dates are facts.
 ACTIONABLE: dict[str, Any] = {"actionable": True}
 
 #: Dates outside this window are refused as typing errors (the aid starts in 2019).
@@ -371,7 +374,7 @@ class Activity(_Model):
         description="Position of the doctor's activity in the national distribution of the specialty (0-100).",
     )
     clinical_fee_share: Annotated[float | None, BeforeValidator(_not_a_bool), _NUMBER_TEXT] = Field(
-        None, ge=0, le=100, allow_inf_nan=False,
+        None, ge=0, le=100, allow_inf_nan=False, json_schema_extra=ACTIONABLE,
         description="Share (%) of clinical fees in total fees over the 12 months before signature.",
     )
 
@@ -389,7 +392,8 @@ class Doctor(_Model):
     departement: DepartementField = Field(None, description="Département of practice: 01-95, 2A, 2B, 971-974, 976.")
     zone: ZoneField = Field(None, description="Zonage of the place of practice: zip, zac or hors_zonage.")
     group_practice_doctors: Annotated[int | None, BeforeValidator(_not_a_bool)] = Field(
-        None, ge=1, le=10_000, description="Number of doctors practising together, the doctor included."
+        None, ge=1, le=10_000, json_schema_extra=ACTIONABLE,
+        description="Number of doctors practising together, the doctor included."
     )
     group_practice_commitment: YesNo = Field(
         None, json_schema_extra=ACTIONABLE, description="Practising alone, commits to join a grouped practice."
@@ -397,7 +401,8 @@ class Doctor(_Model):
     coordinated_practice: CoordinatedField = Field(
         None, json_schema_extra=ACTIONABLE, description="Coordinated-practice organisation: msp, centre_de_sante, esp, ess, cpts, autre, aucune."
     )
-    multi_site_msp: YesNo = Field(None, description="Member of a multi-site maison de santé pluriprofessionnelle.")
+    multi_site_msp: YesNo = Field(None, json_schema_extra=ACTIONABLE,
+                                  description="Member of a multi-site maison de santé pluriprofessionnelle.")
     coordinated_practice_commitment: YesNo = Field(
         None, json_schema_extra=ACTIONABLE, description="Not yet in a coordinated practice, commits to join one."
     )

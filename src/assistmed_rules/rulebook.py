@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from .conditions import FIELDS, Compiled, ConditionError, Scope, check_field_path, compile_condition, parse_duration
 from .errors import NoRegimeError, RuleFileError
 from .facts import INDEX
+from .models import suggest
 from .money import AidSchedule, ObjectivesRule, compile_aid, compile_objectives
 from .safe_yaml import load_yaml_file
 from .schema import (
@@ -216,6 +217,13 @@ class Regime:
     aid: AidSchedule | None = None
     objectives: ObjectivesRule | None = None
     en: dict[str, Any] = field(default_factory=dict)  # "title", "short_title", "transitions" in English
+    #: How this regime names values of the inputs' choices: field path -> value -> (French, English).
+    value_labels: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+
+    def value_label(self, path: str, value: str, language: str) -> str | None:
+        """The name this regime's text gives to ``value`` of the choice ``path``, or None if it gives none."""
+        names = self.value_labels.get(path, {}).get(value)
+        return None if names is None else names[1] if language == "en" else names[0]
 
     def transitions_in(self, language: str) -> tuple[Transition, ...]:
         """The transitions, with their text in ``language`` where the rule file gives it."""
@@ -537,6 +545,19 @@ def load_rule_file(path: Path) -> Regime:
                 consequence=ospec.consequence.strip(),
                 en={} if ospec.en is None else {"title": ospec.en.title, "consequence": ospec.en.consequence.strip()},
             ))
+        value_labels: dict[str, dict[str, tuple[str, str]]] = {}
+        for field_path, names in spec.value_labels.items():
+            current = f"value_labels.{field_path}"
+            if field_path not in FIELDS or FIELDS[field_path].kind != "enum":
+                choice_fields = [p for p, f in FIELDS.items() if f.kind == "enum"]
+                raise ConditionError(f"value_labels: {field_path!r} is not an input field with a list of choices"
+                                     f"{suggest(str(field_path), choice_fields)}; accepted: {', '.join(choice_fields)}")
+            choices = FIELDS[field_path].choices
+            for value in names:
+                if value not in choices:
+                    raise ConditionError(f"{current}: {value!r} is not a value of {field_path}"
+                                         f"{suggest(value, list(choices))}; accepted: {', '.join(choices)}")
+            value_labels[field_path] = {value: (label.label, label.en or label.label) for value, label in names.items()}
         current = ""
         aid = None if spec.aid is None else compile_aid(spec.aid, params, cite)
         objectives = None if spec.objectives is None else compile_objectives(spec.objectives, aid, scope, cite)
@@ -546,7 +567,7 @@ def load_rule_file(path: Path) -> Regime:
         raise RuleFileError(name, str(exc.errors(include_url=False)[0]["msg"]), current) from None
     r = spec.regime
     return Regime(r.id, r.title, r.short_title, r.instrument, span, r.certainty, r.note, regime_cites, transitions,
-                  params, tables, tuple(rules), tuple(obligations), name, aid, objectives, regime_en)
+                  params, tables, tuple(rules), tuple(obligations), name, aid, objectives, regime_en, value_labels)
 
 
 def _messages(spec: MessagesSpec, scope: Scope, prefix: str = "") -> dict[str, Template]:

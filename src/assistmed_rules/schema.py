@@ -317,6 +317,14 @@ class RegimeSpec(_Certain):
     en: RegimeEnSpec | None = None
 
 
+class ValueLabelSpec(_Spec):
+    """How a regime names one value of an input's choices in its messages (e.g. a tariff option renamed by the
+    regime's text); the library's own names are used for the values a rule file does not name."""
+
+    label: str = Field(min_length=1, description="The name in French.")
+    en: str | None = Field(None, min_length=1, description="The name in English; the French one where absent.")
+
+
 class RuleFileSpec(_Spec):
     """A whole rule file."""
 
@@ -329,6 +337,8 @@ class RuleFileSpec(_Spec):
     obligations: list[ObligationSpec] = Field(default_factory=list)
     aid: AidSpec | None = None
     objectives: ObjectivesSpec | None = None
+    value_labels: dict[str, dict[str, ValueLabelSpec]] = Field(
+        default_factory=dict, description="input field path (a choice) -> value -> how this regime names it")
 
 
 class TableDataSpec(_Spec):

@@ -25,6 +25,30 @@ M = TypeVar("M", bound=BaseModel)
 _set = object.__setattr__
 
 
+class _Origin(tuple):  # type: ignore[type-arg]
+    """Where a verdict came from, ``(evaluator, case, on)``, for :meth:`Verdict.how_to_qualify`.
+
+    Kept by reference: a copy of the verdict (``copy.copy``, ``copy.deepcopy``, ``model_copy``) shares it (the
+    evaluator is shared anyway, and nothing changes the case it holds), and a pickled verdict leaves it behind (the evaluator
+    holds compiled closures, which do not pickle): unpickled, the verdict has no origin.
+    """
+
+    __slots__ = ()
+
+    def __copy__(self) -> _Origin:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Origin:
+        return self
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _no_origin, ()
+
+
+def _no_origin() -> None:
+    """What a pickled :class:`_Origin` is read back as."""
+
+
 def build(cls: type[M], values: dict[str, Any]) -> M:
     """An instance of the output model ``cls`` from already-checked ``values`` (every field given).
 
@@ -207,12 +231,26 @@ class Verdict(_Out):
         their citations, and says it (``str(suggestion)``). An eligible verdict gets an empty list, and so
         does one that no change of at most ``max_changes`` actionable inputs makes eligible: an
         ``undetermined`` verdict whose missing inputs are facts the doctor cannot change (``verdict.missing``)
-        gets suggestions once they are given.
-        """
-        if self._origin is None:
-            raise ValueError("this verdict was not produced by evaluate() in this process: evaluate the case again")
-        from .whatif import how_to_qualify
+        gets suggestions once they are given. A contract signed before the evaluation date gets an empty list
+        too: it was signed on facts that are past. To ask what a new contract would need, leave out
+        ``contract.signature_date``, or evaluate on the day it would be signed (``on`` left out is the
+        signature date). A change that would leave the doctor behind, on that date, with an obligation tied
+        to the rules it meets (a commitment whose delay has run out) is not proposed; an input left unknown
+        that a suggestion fills in is listed in its ``assumes`` and said as a condition.
 
+        The search has limits (:func:`assistmed_rules.whatif.how_to_qualify` details them): each rule that
+        blocks must be met by changing one input on its own (else the list is empty); at most
+        :data:`~assistmed_rules.whatif.MAX_COMBINATIONS` (400) combinations of such changes are tried, and
+        the search stops there without saying so; ``max_changes`` is a whole number, 1 or more (a
+        ValueError otherwise).
+        """
+        from .whatif import check_max_changes, how_to_qualify
+
+        check_max_changes(max_changes)
+        if self._origin is None:
+            raise ValueError("this verdict does not know the case it was computed from (it was unpickled, e.g. sent"
+                             " back by another process, or read from JSON, or built by hand): evaluate the case"
+                             " again in this process with evaluate() or evaluate_many(), then call how_to_qualify()")
         evaluator, case, on = self._origin
         if callable(case):  # a flat row of a batch, turned into a case when asked
             case = case()
@@ -222,9 +260,11 @@ class Verdict(_Out):
         """Remember where this verdict came from (``(evaluator, case, on)``), for :meth:`how_to_qualify`.
 
         ``case`` is a case, or a function that returns it (a batch does not build a case per row). The engine
-        calls it; an application has no need to (it is kept out of the verdict's JSON).
+        calls it; an application has no need to (it is kept out of the verdict's JSON). A copy of the verdict
+        shares its origin; a pickled verdict leaves it behind, so that verdicts pickle (to and from worker
+        processes, for instance): an unpickled verdict's :meth:`how_to_qualify` raises a ValueError.
         """
-        _set(self, "__pydantic_private__", {"_origin": origin})
+        _set(self, "__pydantic_private__", {"_origin": None if origin is None else _Origin(origin)})
         return self
 
     @property
