@@ -44,7 +44,7 @@ from conftest import run_in_threads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistmed_rules import Evaluator, Specialty, durable_backend, evaluate, load_rules
+from assistmed_rules import Evaluator, Specialty, durable_backend, durable_compile, evaluate, load_rules
 from assistmed_rules.conditions import FIELDS, Compiled
 from assistmed_rules.durable_backend import DurableBackend
 from assistmed_rules.nomenclature import DEPARTEMENTS
@@ -386,7 +386,7 @@ def test_synthetic_rules_fit_in_durable_rules(synthetic: tuple[Evaluator, Evalua
     definition = durable.backend._network(regime)[0].definition
     assert any(not name.endswith(".0_0") for name in definition)
     for rule in definition.values():
-        assert durable_backend._count(_as_expr(rule["all"][0]["m"])) <= durable_backend.MAX_LOGICAL_NODES
+        assert durable_compile._count(_as_expr(rule["all"][0]["m"])) <= durable_compile.MAX_LOGICAL_NODES
 
 
 def _as_expr(js: Any) -> Any:
@@ -396,34 +396,6 @@ def _as_expr(js: Any) -> Any:
         if key in ("$and", "$or"):
             return (key[1:], tuple(_as_expr(v) for v in value))
     return ("cmp",)
-
-
-def _truth(expr: Any, true_props: set[str]) -> bool:
-    kind = expr[0]
-    if kind == "and":
-        return all(_truth(e, true_props) for e in expr[1])
-    if kind == "or":
-        return any(_truth(e, true_props) for e in expr[1])
-    return expr[2] in true_props
-
-
-def test_large_expressions_are_split_into_equivalent_rules() -> None:
-    def atom(name: str) -> Any:
-        return ("cmp", "eq", name, ("lit", 1))
-
-    expr = durable_backend._and(*(durable_backend._or(atom(f"a{i}"), atom(f"b{i}"), durable_backend._and(
-        atom(f"c{i}"), durable_backend._or(atom(f"d{i}"), atom(f"e{i}")))) for i in range(9)))
-    assert durable_backend._count(expr) > durable_backend.MAX_LOGICAL_NODES
-    pieces = durable_backend._pieces(expr)
-    assert len(pieces) > 1
-    kind = ("cmp", "eq", "kind", ("lit", durable_backend.KIND))
-    for piece in pieces:
-        assert durable_backend._count(durable_backend._and(kind, piece)) <= durable_backend.MAX_LOGICAL_NODES
-    names = sorted({f"{x}{i}" for x in "abcde" for i in range(9)})
-    rng = random.Random(3)
-    for _ in range(2_000):
-        true_props = {n for n in names if rng.random() < 0.3}
-        assert _truth(expr, true_props) == any(_truth(p, true_props) for p in pieces)
 
 
 def test_table_data_added_after_the_backend_is_built(tmp_path: Path) -> None:
