@@ -308,6 +308,29 @@ def test_year_3_objective_missed_is_flagged_uncertain_not_invented():
     assert r.prorata_estimate == (D(7000) * D(2399) / D(2400)).quantize(D("1.00"))
 
 
+GP_P35_THIRD = {
+    "doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+               "group_practice_doctors": 2, "activity": {"mt_patients_adult": 1000, "file_active": 2000,
+                                                         "percentile": 35}},
+    "assistant": {"qualification": "cqp", "hire_date": "2020-03-01"},
+    "contract": {"signature_date": "2020-03-01", "option": "1/3"},
+}
+
+
+def test_a_gp_review_weighs_both_indicators():
+    """A GP has two objectives (patientèle médecin traitant and file active, +20 % each in band P30-P50 of the
+    1/3 option: targets 1 200 and 2 400). Both must be met; the estimate follows the worse of the two."""
+    both = review(GP_P35_THIRD, 3, {"patientele_mt": 1300, "file_active": 2400})
+    assert (both.objectives_met, both.aid_due) == (True, D(7000))
+    one_missed = review(GP_P35_THIRD, 3, {"patientele_mt": 1200, "file_active": 1200})
+    assert [(i.indicator, i.met) for i in one_missed.indicators] == [("patientele_mt", True), ("file_active", False)]
+    assert (one_missed.objectives_met, one_missed.aid_due) == (False, None)
+    assert one_missed.prorata_estimate == D("3500.00")  # 7 000 × 1 200 / 2 400, not × 1 200 / 1 200
+    # an indicator not given: unknown, unless the other is already missed
+    assert review(GP_P35_THIRD, 3, {"patientele_mt": 1300}).objectives_met is None
+    assert review(GP_P35_THIRD, 3, {"patientele_mt": 1100}).objectives_met is False
+
+
 def test_review_rejects_an_unknown_indicator_and_year():
     with pytest.raises(ValueError, match="patientele_mt"):
         review(CARDIO, 3, achieved={"patientele_mt": 10})

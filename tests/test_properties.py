@@ -363,3 +363,53 @@ def test_aid_amounts_are_non_negative_decimals_over_contiguous_years(case: dict[
         assert [y.contract_year for y in verdict.aid] == list(range(1, len(verdict.aid) + 1))
         for prev, nxt in zip(verdict.aid, verdict.aid[1:]):
             assert nxt.start == prev.end + timedelta(days=1)
+
+
+# -- obligations over time: met, late, overdue and pending as the evaluation date moves --------------------
+EVALUATOR = Evaluator()
+
+
+@st.composite
+def assistant_obligation_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """An eligible GP in an MSP whose assistant, hired without the CQP (so owing training), enrolled and
+    qualified on drawn days (or not yet), under any regime: every state of an obligation is reachable."""
+    signed = draw(st.dates(date(2019, 9, 1), date(2027, 12, 31)))
+    hired = signed + timedelta(days=draw(st.integers(-60, 200)))
+    def done() -> str | None:
+        return draw(st.one_of(st.none(), st.integers(0, 1500).map(lambda d: (hired + timedelta(days=d)).isoformat())))
+    return {
+        "doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "msp",
+                   "zone": "zip", "group_practice_doctors": 2,
+                   "activity": {"mt_patients_adult": 1000, "mt_patients_child": 150, "percentile": 50}},
+        "assistant": {"qualification": draw(st.sampled_from(["aucune", "ide", "deas", "deap"])),
+                      "hire_date": hired.isoformat(), "training_enrolled_on": done(), "qualified_on": done(),
+                      "was_practice_secretary": draw(st.booleans()), "secretary_replaced_on": done()},
+        "contract": {"signature_date": signed.isoformat(), "option": "1/2"},
+    }
+
+
+@given(case=assistant_obligation_cases(), offsets=st.lists(st.integers(0, 2500), min_size=2, max_size=4, unique=True))
+@settings(max_examples=150, deadline=None)
+def test_an_obligation_s_state_agrees_with_its_dates_and_never_goes_back(case: dict[str, Any],
+                                                                         offsets: list[int]) -> None:
+    signed = date.fromisoformat(case["contract"]["signature_date"])
+    order = {"pending": 0, "overdue": 1, "met": 2, "late": 2}
+    seen: dict[str, tuple[int, str]] = {}
+    for offset in sorted(offsets):
+        on = signed + timedelta(days=offset)
+        verdict = EVALUATOR.evaluate(case, on)
+        for o in (*verdict.obligations, *verdict.conditional_obligations):
+            event(f"state {o.state}")
+            due, done = o.due_date, o.met_on
+            if o.state in ("met", "late"):
+                assert done is not None and done <= on
+                assert (o.state == "late") == (due is not None and done > due)
+            else:
+                assert done is None
+                assert (o.state == "overdue") == (due is not None and on > due)
+            # as the evaluation date moves on, an obligation is done or falls behind, never the reverse
+            before = seen.get(o.obligation_id)
+            assert before is None or order[o.state] >= before[0], (o.obligation_id, before, o.state, on)
+            if o.state in ("met", "late") and before is not None and before[1] in ("met", "late"):
+                assert o.state == before[1]
+            seen[o.obligation_id] = (order[o.state], o.state)

@@ -12,9 +12,14 @@ from decimal import Decimal
 
 import pytest
 
-from assistmed_rules import evaluate, load_rules
+from assistmed_rules import Evaluator, load_rules, review
 
 D = Decimal
+
+
+def evaluate(case, on=None):
+    """A fresh evaluator for each scenario: no memo filled by an earlier test can answer for this one."""
+    return Evaluator().evaluate(case, on)
 RA_2023 = "reglement-arbitral-2023"
 CM_2024 = "convention-2024"
 
@@ -278,3 +283,153 @@ def test_avenant_7_above_p95_maintains_for_every_option(option):
     """../shared/legal/avenant7-2019.md:163: "above P95: maintain activity (all options)"."""
     objectives = evaluate(gp("2021-03-01", option=option, percentile=97)).objectives
     assert [(o.band, o.increase_percent) for o in objectives] == [("p95", 0), ("p95", 0)]
+
+
+# -- 8. the majorated bands, before and after the 2024 revaluation ----------------------------------------
+@pytest.mark.parametrize(("signature", "option", "percentile", "expected"), [
+    # ../shared/legal/reglement-arbitral-2023.md:58-59: "≥ P95: 18 000 / 36 000 every year" before 2024, and
+    # ../shared/legal/convention-2024.md:56-57: revalued to 19 000 / 38 000 from the first anniversary on or
+    # after 2024-06-22 (README: "from its first anniversary on or after that date")
+    ("2023-09-01", "1", 96, [36000, 38000, 38000, 38000, 38000]),
+    ("2023-09-01", "1/2", 95, [18000, 19000, 19000, 19000, 19000]),  # « à partir du 95e » (≥): 95 is in it
+    # ../shared/legal/avenant7-2019.md:126-130: 1 ETP 36 000 / 27 000 / 25 000 from year 3 at P90-P95, and
+    # convention-2024.md:57: 25 000 → 26 000 (year 5 of a contract signed 2020-07-01 starts 2024-07-01)
+    ("2020-07-01", "1", 92, [36000, 27000, 25000, 25000, 26000]),
+    # avenant7-2019.md:129: ½ ETP above P95, 18 000 every year; convention-2024.md:56: → 19 000
+    ("2020-07-01", "1/2", 97, [18000, 18000, 18000, 18000, 19000]),
+    # avenant7-2019.md:129: ½ ETP at P90-P95 12 500 from year 3 (the band starts at 90), → 13 000
+    ("2020-07-01", "1/2", 90, [18000, 13500, 12500, 12500, 13000]),
+])
+def test_majorated_amounts_of_the_largest_patienteles(signature, option, percentile, expected):
+    verdict = evaluate(gp(signature, option=option, percentile=percentile))
+    assert verdict.status == "eligible"
+    assert amounts(verdict) == [D(a) for a in expected]
+
+
+# -- 9. 2023 and 2024 objectives --------------------------------------------------------------------------
+@pytest.mark.parametrize("specialty", ["medecine_generale", "pediatrie"])
+def test_2023_gp_and_paediatrician_objectives_count_adults_and_children_and_the_file_active(specialty):
+    """../shared/legal/reglement-arbitral-2023.md:62-64 (CONFIRMED official): GPs and paediatricians, the
+    patientèle médecin traitant (adults and children) and the file active; the band table is NOT FOUND
+    (line 66): no increase is made up."""
+    case = gp("2023-09-01", percentile=60)
+    case["doctor"]["specialty"] = specialty
+    objectives = evaluate(case).objectives
+    assert [(o.indicator, o.start_count, o.increase_percent) for o in objectives] == [
+        ("patientele_mt", 1150, None), ("file_active", 2000, None)]
+
+
+def test_2023_other_specialists_objective_is_the_file_active():
+    """reglement-arbitral-2023.md:63-64: "other specialists: of the file active"."""
+    objectives = evaluate(specialist("cardiologie", file_active=1500)).objectives
+    assert [(o.indicator, o.start_count) for o in objectives] == [("file_active", 1500)]
+
+
+def test_2024_gp_objectives_and_above_p95_maintain():
+    """../shared/legal/convention-2024.md:73: "GPs: patientèle médecin traitant and file active ... ≥ P95:
+    maintain only"; the band table is NOT FOUND (line 71): no increase is made up below P95."""
+    below = evaluate(gp("2024-09-02", percentile=60)).objectives
+    assert [(o.indicator, o.increase_percent) for o in below] == [("patientele_mt", None), ("file_active", None)]
+    assert [o.start_count for o in below] == [1150, 2000]  # the 2023 reading (adults and children) kept
+    for percentile in (35, 55, 75, 92):
+        assert {o.increase_percent for o in evaluate(gp("2024-09-02", percentile=percentile)).objectives} == {None}
+    top = evaluate(gp("2024-09-02", percentile=97)).objectives
+    assert [(o.band, o.increase_percent) for o in top] == [("p95", 0), ("p95", 0)]
+
+
+# -- 10. modulation from year 3, 2023 and 2024 ------------------------------------------------------------
+@pytest.mark.parametrize("signature", ["2023-09-01", "2024-09-02"])
+def test_aid_is_modulated_from_year_3_only(signature):
+    """reglement-arbitral-2023.md:67-68 and convention-2024.md:74: "Years 1-2 not modulated; modulation from
+    year 3" (CONFIRMED secondary): the year-2 aid is due whatever the objectives."""
+    case = gp(signature, percentile=60)
+    achieved = {"patientele_mt": 1000, "file_active": 1500}  # below the start counts
+    second = review(case, 2, achieved)
+    assert (second.modulated, second.aid_due) == (False, D(14000))  # ½ ETP year 2, revalued
+    third = review(case, 3, achieved)
+    assert third.modulated is True and third.max_amount == D(11000)
+
+
+# -- 11. training of an assistant who holds a State diploma, 2023 ------------------------------------------
+@pytest.mark.parametrize("qualification", ["ide", "deas", "deap"])
+def test_2023_diploma_holders_enrol_within_2_years_and_have_the_fae_within_3(qualification):
+    """reglement-arbitral-2023.md:71-76 (CONFIRMED official): 2 years from the hiring to enrol the assistant,
+    3 years to produce the CQP or the FAE certificate; IDE, DEAS and DEAP holders take the FAE."""
+    case = gp("2023-09-01", qualification=qualification)
+    due = {o.obligation_id: o.due_date for o in evaluate(case, on="2024-01-01").obligations}
+    assert due["ra2023.formation.inscription"] == date(2025, 9, 1)
+    assert due["ra2023.formation.qualification"] == date(2026, 9, 1)
+
+
+# -- 12. what is not known stays unknown --------------------------------------------------------------------
+@pytest.mark.parametrize(("signature", "prefix"), [("2023-09-01", "ra2023"), ("2024-09-02", "cm2024")])
+def test_an_unknown_specialty_leaves_the_specialty_rules_unknown(signature, prefix):
+    """A specialty not given could be an excluded one, or a surgeon's under the 80 % rule: both rules stay
+    unknown, never met, and the verdict names the specialty as missing."""
+    case = gp(signature)
+    del case["doctor"]["specialty"]
+    case["doctor"]["activity"]["clinical_fee_share"] = 50
+    verdict = evaluate(case)
+    assert verdict.status == "undetermined"
+    assert verdict.finding(f"{prefix}.specialite").outcome == "unknown"
+    assert verdict.finding(f"{prefix}.part_clinique").outcome == "unknown"
+    assert "doctor.specialty" in verdict.missing
+
+
+def test_an_obligation_done_on_the_evaluation_date_is_met_and_a_transition_that_day_is_listed():
+    case = gp("2020-03-01", qualification="aucune", training_enrolled_on="2021-06-01")
+    enrolled = evaluate(case, on="2021-06-01")
+    assert the_obligation(enrolled, "a7.formation.entree").state == "met"
+    assert the_obligation(evaluate(case, on="2021-05-31"), "a7.formation.entree").state == "pending"
+    # the 2023 règlement's transition (../shared/legal/README.md: contracts running on 1 May 2023)
+    assert [t.start for t in evaluate(gp("2022-01-10"), on="2023-05-01").transitions] == [date(2023, 5, 1)]
+    assert evaluate(gp("2022-01-10"), on="2023-04-30").transitions == []
+
+
+def test_a_verdict_decided_by_a_confirmed_rule_lists_no_uncertain_rule():
+    """verdict.uncertain_rules: the uncertain rules behind the verdict; a non-conventionné doctor is refused by
+    the confirmed sector rule, whatever the uncertain ones say."""
+    case = gp("2023-09-01")
+    case["doctor"]["sector"] = "non_conventionne"
+    verdict = evaluate(case)
+    assert verdict.status == "not_eligible" and verdict.failed_rules == ["ra2023.secteur"]
+    assert verdict.uncertain_rules == []
+
+
+# -- 13. the 2023 surgeons and the 2024 second assistant ----------------------------------------------------
+@pytest.mark.parametrize(("specialty", "share", "outcome"), [
+    # reglement-arbitral-2023.md:43: CCAM fees under 20 %: 81 % of clinical fees is 19 % of CCAM, 79 % is 21 %
+    ("chirurgie_generale", 81, "met"), ("chirurgie_generale", 79, "not_met"),
+    ("neurochirurgie", 81, "met"), ("neurochirurgie", 79, "not_met"),
+])
+def test_2023_surgeons_either_side_of_20_percent_of_ccam_fees(specialty, share, outcome):
+    verdict = evaluate(specialist(specialty, clinical_fee_share=share))
+    assert verdict.finding("ra2023.part_clinique").outcome == outcome
+
+
+def second_assistant(**first) -> dict:
+    case = gp("2025-03-01", option="2")
+    case["contract"]["first_assistant_contract"] = {"signature_date": "2023-03-01", "option": "1",
+                                                    "objectives_met": True, **first}
+    return case
+
+
+def test_2024_second_assistant_needs_a_zip_and_the_first_contracts_objectives_met():
+    """convention-2024.md (second assistant, one source, encoded uncertain): from year 3 of the first
+    contract, for a GP in a ZIP employing a full-time assistant whose objectives were met."""
+    assert evaluate(second_assistant()).finding("cm2024.option").outcome == "met"
+    assert evaluate(second_assistant(objectives_met=False)).failed_rules == ["cm2024.option"]
+    outside = second_assistant()
+    outside["doctor"]["zone"] = "hors_zonage"
+    assert evaluate(outside).failed_rules == ["cm2024.option"]
+    assert evaluate(second_assistant(option="1/2")).failed_rules == ["cm2024.option"]
+
+
+def test_2024_new_installation_objective_is_the_median_within_3_years():
+    """convention-2024.md:77-78 (UNCERTAIN, one source): newly installed doctors have 3 years to reach the
+    median of their specialty."""
+    case = gp("2024-09-02", percentile=60)
+    case["doctor"]["new_installation"] = True
+    objectives = evaluate(case).objectives
+    assert objectives and {(o.kind, o.target_percentile) for o in objectives} == {("reach_percentile", 50)}
+    assert {o.within for o in objectives} == {"3 ans"}

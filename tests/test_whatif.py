@@ -411,3 +411,18 @@ def test_max_changes_below_one_or_not_a_whole_number_is_refused(wrong):
     with pytest.raises(ValueError, match=r"max_changes .* a whole number, 1 or more \(default 3\); got "):
         verdict.how_to_qualify(max_changes=wrong)
     assert [s.changes for s in verdict.how_to_qualify(max_changes=1)] == [{"doctor.activity.mt_patients_adult": 641}]
+
+
+def test_suggestions_come_fewest_changes_first():
+    """An MSP meets both avenant 7 practice rules at once: that two-change suggestion comes before the
+    three-change ones (another coordinated practice, plus a second doctor)."""
+    case = {"doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "coordinated_practice": "aucune",
+                       "coordinated_practice_commitment": False, "group_practice_doctors": 1,
+                       "group_practice_commitment": False, "zone": "hors_zonage", "new_installation": False,
+                       "rqth": False, "chronic_illness": False,
+                       "activity": {"mt_patients_adult": 600, "mt_patients_child": 0}},
+            "contract": {"signature_date": "2021-03-01", "option": "1/2"}}
+    suggestions = evaluate(case).how_to_qualify()
+    sizes = [len(s.changes) for s in suggestions]
+    assert sizes == sorted(sizes) and sizes[0] == 2 and sizes[-1] == 3
+    assert suggestions[0].changes == {"doctor.coordinated_practice": "msp", "doctor.activity.mt_patients_adult": 641}
