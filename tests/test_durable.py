@@ -43,6 +43,7 @@ except TypeError:  # pytest < 8.2: no exc_type (and ImportError is what it catch
 from conftest import run_in_threads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_durable_compile import _skeleton  # the logical skeleton of a durable-rules expression
 
 from assistmed_rules import Evaluator, Specialty, durable_backend, durable_compile, evaluate, load_rules
 from assistmed_rules.conditions import FIELDS, Compiled
@@ -386,16 +387,7 @@ def test_synthetic_rules_fit_in_durable_rules(synthetic: tuple[Evaluator, Evalua
     definition = durable.backend._network(regime)[0].definition
     assert any(not name.endswith(".0_0") for name in definition)
     for rule in definition.values():
-        assert durable_compile._count(_as_expr(rule["all"][0]["m"])) <= durable_compile.MAX_LOGICAL_NODES
-
-
-def _as_expr(js: Any) -> Any:
-    """The logical skeleton of a durable-rules JSON expression (enough for _count)."""
-    if isinstance(js, dict) and len(js) == 1:
-        key, value = next(iter(js.items()))
-        if key in ("$and", "$or"):
-            return (key[1:], tuple(_as_expr(v) for v in value))
-    return ("cmp",)
+        assert durable_compile._count(_skeleton(rule["all"][0]["m"])) <= durable_compile.MAX_LOGICAL_NODES
 
 
 def test_table_data_added_after_the_backend_is_built(tmp_path: Path) -> None:
