@@ -47,6 +47,8 @@ def test_every_verdict_renders_as_text_and_as_well_formed_html_that_show_what_it
     parser.close()
     assert parser.open == [], f"tags left open: {parser.open}"
     shown = "".join(parser.text)  # the HTML's text, entities decoded: what the reader sees
+    colour = {"eligible": "#1a7f37", "not_eligible": "#cf222e", "undetermined": "#9a6700"}[verdict.status]
+    assert f'color:{colour}' in verdict._repr_html_()  # green, red or amber, as the status says
     for f in verdict.findings:
         assert f.rule_id in report and f.message in report
         assert f.rule_id in shown and f.message in shown

@@ -433,3 +433,15 @@ def test_2024_new_installation_objective_is_the_median_within_3_years():
     objectives = evaluate(case).objectives
     assert objectives and {(o.kind, o.target_percentile) for o in objectives} == {("reach_percentile", 50)}
     assert {o.within for o in objectives} == {"3 ans"}
+
+
+def test_2023_newly_installed_gp_below_the_threshold_stays_eligible():
+    """../shared/legal/reglement-arbitral-2023.md (derogations, one source, JHP): "les nouveaux installés
+    restent éligibles"; the rule is marked uncertain. Without that situation, 300 patients is refused."""
+    case = gp("2023-09-01")
+    case["doctor"]["activity"].update(mt_patients_adult=300, mt_patients_child=0)
+    case["doctor"].update(new_installation=True)
+    verdict = evaluate(case)
+    assert verdict.status == "eligible" and verdict.finding("ra2023.activite").certainty == "uncertain"
+    case["doctor"].update(new_installation=False, rqth=False, chronic_illness=False)
+    assert evaluate(case).failed_rules == ["ra2023.activite"]
