@@ -248,14 +248,16 @@ _AID_FIELDS = ("doctor.activity.percentile", "doctor.activity.mt_patients_adult"
 
 
 @st.composite
-def likely_eligible_cases(draw: st.DrawFn, drop: bool = False, change_one_in: int = 5) -> dict[str, Any]:
-    """A case built on an eligible seed of a random regime, with a few fields changed or left out.
+def likely_eligible_cases(draw: st.DrawFn, drop: bool = False, change_one_in: int = 5,
+                          regime: str | None = None) -> dict[str, Any]:
+    """A case built on an eligible seed of a random regime (or of ``regime``), with a few fields changed or
+    left out.
 
     Each of the fields that set the aid is changed one time in ``change_one_in`` (five: about two cases in
     three stay eligible, the others explore around the seeds; twenty: about nine in ten). With ``drop``, one
     to three of the seed's facts are left out: most of those cases are undetermined.
     """
-    regime = draw(st.sampled_from(sorted(ELIGIBLE_SEEDS)), label="regime")
+    regime = regime or draw(st.sampled_from(sorted(ELIGIBLE_SEEDS)), label="regime")
     case = with_values(ELIGIBLE_SEEDS[regime], {
         "contract.signature_date": draw(st.dates(*REGIME_WINDOWS[regime]).map(date.isoformat), label="signature")})
     known = flatten(case)

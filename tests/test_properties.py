@@ -52,6 +52,11 @@ URL = re.compile(r"^https?://\S+$")
 COORDINATED = ("msp", "centre_de_sante", "esp", "ess", "cpts", "autre")
 
 any_cases = st.one_of(cases(), likely_eligible_cases())
+#: The numbers the rule files compare patient counts, percentiles and shares with (640, 775, 30, 80...): a
+#: property that moves such a count draws around them too, where the verdict can change.
+THRESHOLDS = sorted({float(v.value) for regime in BOOK.regimes for p in regime.parameters.values()
+                     if p.unit in ("patients", "percentile", "percent") for v in p.values
+                     if isinstance(v.value, (int, float, Decimal)) and not isinstance(v.value, bool)})
 
 
 def scaled(fraction: float) -> settings:
@@ -200,20 +205,27 @@ def test_more_patients_never_hurts(case: dict[str, Any], on: date, data: st.Data
     ftype = FIELDS[path]
     low: float
     high: float
+    near = [t + d for t in THRESHOLDS for d in (-1, 0, 1) if ftype.lo <= t + d < ftype.hi]
     if ftype.integer:
-        low = data.draw(st.one_of(st.integers(0, 3000), st.integers(0, int(ftype.hi) - 1)), label="from")
-        high = data.draw(st.integers(low + 1, int(ftype.hi)), label="to")
+        low = data.draw(st.one_of(st.integers(0, 3000), st.integers(0, int(ftype.hi) - 1),
+                                  st.sampled_from([int(x) for x in near])), label="from")
+        high = data.draw(st.one_of(st.integers(low + 1, int(ftype.hi)), st.integers(low + 1, min(low + 3, int(ftype.hi)))),
+                         label="to")
     else:
-        low = data.draw(st.integers(0, 99), label="from")
-        high = data.draw(st.one_of(st.integers(low + 1, 100), st.floats(low, 100, exclude_min=True)), label="to")
+        low = data.draw(st.one_of(st.integers(0, 99), st.sampled_from([x for x in near if x < 100])), label="from")
+        high = data.draw(st.one_of(st.integers(int(low) + 1, 100), st.floats(low, 100, exclude_min=True),
+                                   st.floats(low, min(low + 2, 100), exclude_min=True)), label="to")
     before = evaluate(with_values(case, {path: low}), on=on)
     after = evaluate(with_values(case, {path: high}), on=on)
     event(f"{before.status} -> {after.status}")
+    event("a finding changes" if [f.outcome for f in before.findings] != [f.outcome for f in after.findings]
+          else "no finding changes")
     compare(before, after)
 
 
-@given(case=cases(window=REGIME_WINDOWS["avenant7-2019"]), on=evaluation_dates,
-       practice=st.sampled_from(COORDINATED))
+@given(case=st.one_of(cases(window=REGIME_WINDOWS["avenant7-2019"]),
+                      likely_eligible_cases(regime="avenant7-2019")),  # near eligibility: joining can change it
+       on=evaluation_dates, practice=st.sampled_from(COORDINATED))
 @example(case={"doctor": {"sector": "secteur_1", "specialty": "medecine_generale", "group_practice_doctors": 3,
                           "activity": {"mt_patients_adult": 900}},
                "contract": {"signature_date": "2021-05-04", "option": "1/2"}},
